@@ -1,0 +1,37 @@
+import { nativeCrypto } from './x509.js';
+import { exportPrivateKeyPem, importPrivateKeyPem } from './keys/key-pair.js';
+import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem } from './ca-certificate.js';
+import { certificatePem } from './issue.js';
+import type { CaMaterial } from './create-ca.js';
+
+export interface ImportCaOptions {
+  certificatePem: string;
+  privateKeyPem: string;
+  /** Where they came from, for messages. */
+  certificateWhere: string;
+  keyWhere: string;
+  /** Passphrase of the key as given; the stored key is encrypted with it again. */
+  passphrase?: string;
+  now?: Date;
+}
+
+/**
+ * Takes over a CA made elsewhere (openssl, cfssl): the key may be PKCS#1, SEC1 or
+ * PKCS#8, encrypted or not; it is stored as PKCS#8.
+ */
+export async function importCa(options: ImportCaOptions, crypto: Crypto = nativeCrypto): Promise<CaMaterial> {
+  const certificate = parseCertificatePem(options.certificatePem, options.certificateWhere);
+  assertUsableCa(certificate, options.certificateWhere, options.now);
+  const keyPair = await importPrivateKeyPem(
+    options.privateKeyPem,
+    { passphrase: options.passphrase, where: options.keyWhere },
+    crypto,
+  );
+  await assertKeyMatchesCertificate(certificate, keyPair, options.keyWhere, crypto);
+  return {
+    certificatePem: certificatePem(certificate),
+    privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, options.passphrase, crypto),
+    keyType: keyPair.type,
+    origin: 'imported',
+  };
+}

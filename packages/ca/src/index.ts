@@ -1,0 +1,30 @@
+/**
+ * @dockauth/ca — the certificate authority: keys, the three certificate profiles,
+ * CSR signing, revocation and CRLs, cfssl inputs, and the on-disk CA store.
+ * See packages/ca/README.md.
+ */
+export { DockauthError, InputError, OperationError, describeCause } from './errors.js';
+export { KEY_TYPES, DEFAULT_KEY_TYPE, parseKeyType, type KeyType } from './keys/key-type.js';
+export { parseDuration, daysToMs, msToDays, CLOCK_SKEW_MS } from './validity.js';
+export { validateLoginName, validateGroupName, parseHost, type HostName } from './names.js';
+export { normalizeSerial, isSerial } from './serial.js';
+export { createCa, type CreateCaOptions, type CaMaterial } from './create-ca.js';
+export { importCa, type ImportCaOptions } from './import-ca.js';
+export { parseCertificatePem } from './ca-certificate.js';
+export type { SubjectFields } from './subject.js';
+export { REVOCATION_REASONS, parseRevocationReason, type RevocationReason } from './revocation-reason.js';
+export { parseCfsslCsr, type CfsslCsr } from './cfssl/cfssl-csr.js';
+export { parseCfsslConfig, cfsslExpiry, type CfsslConfig } from './cfssl/cfssl-config.js';
+export { parseJsonDocument, expectObject, lineAndColumn } from './json-document.js';
+export {
+  CaStore,
+  STORE_FILES,
+  type CaStoreOptions,
+  type ClientRequest,
+  type ServerRequest,
+  type Issued,
+  type Revocation,
+} from './store/ca-store.js';
+export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
+export { writeFileAtomic, createFileAtomic } from './store/atomic-file.js';
+export { CA_PROFILE, SERVER_PROFILE, CLIENT_PROFILE, type CertificateProfile, type ProfileName } from './profiles/index.js';

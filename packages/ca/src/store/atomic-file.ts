@@ -1,0 +1,57 @@
+import { closeSync, constants, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `data` to a fresh temporary file beside `path` (O_EXCL|O_NOFOLLOW, so a
+ * planted file or symlink is never followed), fsyncs it, and returns its name.
+ */
+function writeTemporary(path: string, data: string | Uint8Array, mode: number): string {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(
+    temporary,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    mode,
+  );
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return temporary;
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces `path` atomically: readers see the old file or the new one, never a part. */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
+  const temporary = writeTemporary(path, data, mode);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/** Creates `path` atomically, failing with EEXIST if anything is already there. */
+export function createFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
+  const temporary = writeTemporary(path, data, mode);
+  try {
+    linkSync(temporary, path);
+  } finally {
+    unlinkSync(temporary);
+  }
+  syncDirectory(dirname(path));
+}
