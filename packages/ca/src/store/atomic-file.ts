@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -14,6 +14,7 @@ function writeTemporary(path: string, data: string | Uint8Array, mode: number): 
     mode,
   );
   try {
+    fchmodSync(fd, mode); // the exact mode, whatever the umask
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);

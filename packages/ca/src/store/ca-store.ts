@@ -340,7 +340,8 @@ export class CaStore {
     return this.revokeSerials(serials, reason);
   }
 
-  private async revokeSerials(serials: string[], reason: RevocationReason): Promise<Revocation> {
+  /** Revokes the given serials (those still valid) under one lock, with one new CRL. */
+  async revokeSerials(serials: readonly string[], reason: RevocationReason): Promise<Revocation> {
     if (serials.length === 0) return { revoked: [], crlPem: undefined };
     await this.issuer();
     return this.serialize(() =>

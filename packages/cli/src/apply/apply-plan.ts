@@ -1,0 +1,177 @@
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, chmodSync, openSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { InputError, createFileAtomic, writeFileAtomic } from '@dockauth/ca';
+import { asOwner } from './as-owner.js';
+import type { Change, ChangeOutcome, DirectoryChange, FileChange, Owner, Plan } from './plan.js';
+
+export interface ApplyOptions {
+  dryRun: boolean;
+  now?: Date;
+}
+
+export interface ApplyResult {
+  /** True when the plan held a real difference from what is on disk (and, unless dry-run, it was written). */
+  changed: boolean;
+  outcomes: ChangeOutcome[];
+}
+
+const octal = (mode: number): string => `0${(mode & 0o7777).toString(8)}`;
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function refuseLink(path: string, stats: Stats): void {
+  if (stats.isSymbolicLink()) {
+    throw new InputError(`failed to write ${path}: it is a symbolic link (to ${readlinkSync(path)}); dockauth never writes through a link`, {
+      hint: `remove it (rm ${path}) and run the command again`,
+    });
+  }
+}
+
+function describeOwner(owner: Owner | undefined): { uid: number; name: string } {
+  const uid = owner?.uid ?? process.geteuid?.() ?? 0;
+  return { uid, name: owner?.name ?? `uid ${uid}` };
+}
+
+/**
+ * A directory that will hold files must be one that only root or the files' owner
+ * can change, or another user could swap its entries while we write.
+ */
+function assertSafeParent(path: string, owner: Owner | undefined, planned: Set<string>): void {
+  const parent = dirname(path);
+  if (planned.has(parent)) return;
+  const stats = lstatOrUndefined(parent);
+  if (!stats) {
+    throw new InputError(`failed to write ${path}: the directory ${parent} does not exist`, {
+      hint: `create it first (mkdir -p ${parent}) or choose another --out`,
+    });
+  }
+  refuseLink(parent, stats);
+  if (!stats.isDirectory()) throw new InputError(`failed to write ${path}: ${parent} is not a directory`);
+  const { uid } = describeOwner(owner);
+  if (stats.uid !== 0 && stats.uid !== uid) {
+    throw new InputError(`failed to write ${path}: its directory ${parent} belongs to uid ${stats.uid}, who could swap the file`, {
+      hint: `write somewhere owned by root or by the file's owner`,
+    });
+  }
+  if (stats.mode & 0o022 && !(stats.mode & 0o1000 && stats.uid === uid)) {
+    throw new InputError(`failed to write ${path}: its directory ${parent} is writable by group or others (mode ${octal(stats.mode)})`, {
+      hint: `chmod go-w ${parent}, or choose another --out`,
+    });
+  }
+}
+
+function assessDirectory(change: DirectoryChange, planned: Set<string>): ChangeOutcome {
+  const stats = lstatOrUndefined(change.path);
+  if (!stats) {
+    assertSafeParent(change.path, change.owner, planned);
+    planned.add(change.path);
+    return { path: change.path, kind: 'directory', action: 'create' };
+  }
+  refuseLink(change.path, stats);
+  if (!stats.isDirectory()) {
+    throw new InputError(`failed to use ${change.path}: it exists and is not a directory`, { hint: `move it away and run again` });
+  }
+  const owner = describeOwner(change.owner);
+  if (stats.uid !== owner.uid) {
+    throw new InputError(`failed to use ${change.path}: it belongs to uid ${stats.uid}, not to ${owner.name}`, {
+      hint: `chown ${owner.name} ${change.path} (after checking why it is not theirs)`,
+    });
+  }
+  planned.add(change.path);
+  return { path: change.path, kind: 'directory', action: (stats.mode & 0o7777) === change.mode ? 'unchanged' : 'update' };
+}
+
+/** Reads a regular file without following links or blocking on a planted FIFO. */
+function readRegularFile(path: string): { content: Buffer; stats: Stats } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputError(`failed to write ${path}: it exists and is not a regular file`);
+    return { content: readFileSync(fd), stats };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function assessFile(change: FileChange, planned: Set<string>): ChangeOutcome {
+  assertSafeParent(change.path, change.owner, planned);
+  const stats = lstatOrUndefined(change.path);
+  if (!stats) return { path: change.path, kind: 'file', action: 'create' };
+  refuseLink(change.path, stats);
+  if (!stats.isFile()) {
+    throw new InputError(`failed to write ${change.path}: it exists and is not a regular file`, { hint: 'move it away and run again' });
+  }
+  if (stats.nlink > 1) {
+    throw new InputError(`failed to write ${change.path}: it has ${stats.nlink} hard links, so it may be another file in disguise`, {
+      hint: `remove it (rm ${change.path}) and run the command again`,
+    });
+  }
+  const current = readRegularFile(change.path);
+  const owner = change.owner;
+  const same =
+    current.content.equals(Buffer.from(change.content)) &&
+    (current.stats.mode & 0o7777) === change.mode &&
+    current.stats.uid === describeOwner(owner).uid &&
+    (owner === undefined || current.stats.gid === owner.gid);
+  return {
+    path: change.path,
+    kind: 'file',
+    action: same ? 'unchanged' : 'update',
+    before: change.secret ? undefined : current.content.toString('utf8'),
+  };
+}
+
+function backupName(path: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${path}.dockauth-backup-${stamp}`;
+}
+
+/**
+ * The only code that writes outside the CA store. Every change is checked before
+ * anything is written (so bad input changes nothing); files matching the plan
+ * are left alone; each write is atomic (temporary file, fsync, rename) and done
+ * with the rights of the file's owner.
+ */
+export function applyPlan(plan: Plan, options: ApplyOptions): ApplyResult {
+  const planned = new Set<string>();
+  const outcomes = plan.changes.map((change) =>
+    change.kind === 'directory' ? assessDirectory(change, planned) : assessFile(change, planned),
+  );
+  const changed = outcomes.some((outcome) => outcome.action !== 'unchanged');
+  if (options.dryRun || !changed) return { changed, outcomes };
+  const now = options.now ?? new Date();
+  plan.changes.forEach((change, index) => {
+    const outcome = outcomes[index] as ChangeOutcome;
+    if (outcome.action === 'unchanged') return;
+    asOwner(change.owner, () => writeChange(change, outcome, now));
+  });
+  return { changed, outcomes };
+}
+
+function writeChange(change: Change, outcome: ChangeOutcome, now: Date): void {
+  if (change.kind === 'directory') {
+    if (outcome.action === 'create') mkdirSync(change.path, { mode: change.mode });
+    const stats = lstatSync(change.path);
+    refuseLink(change.path, stats);
+    chmodSync(change.path, change.mode);
+    return;
+  }
+  if (outcome.action === 'update' && change.backup) {
+    const previous = readRegularFile(change.path);
+    outcome.backup = backupName(change.path, now);
+    createFileAtomic(outcome.backup, previous.content, previous.stats.mode & 0o7777);
+  }
+  writeFileAtomic(change.path, change.content, change.mode);
+}
+
+/** True when a path's outcome in `result` was a real change. */
+export function changedPaths(result: ApplyResult): string[] {
+  return result.outcomes.filter((outcome) => outcome.action !== 'unchanged').map((outcome) => outcome.path);
+}

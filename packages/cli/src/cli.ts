@@ -1,0 +1,179 @@
+import { Command, Option } from 'commander';
+import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { VERSION } from './version.js';
+
+/** What every command module exports: options in, a JSON-able result out (at least `changed`). */
+export type CommandResult = { changed: boolean } & Record<string, unknown>;
+// Each command declares its own options type; commander's parsed object is handed over as is.
+type Runner = (context: Context, options: never, args: unknown[]) => Promise<CommandResult>;
+
+/** Hands the finished result to the entry point, which prints it and picks the exit code. */
+export type ResultSink = (context: Context, result: CommandResult) => void;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * Declares every command, with example-style help. Command modules are imported
+ * only when their command runs, so `dockauth --version` loads none of them.
+ */
+export function buildProgram(sink: ResultSink): Command {
+  const program = new Command('dockauth')
+    .description('Give users Docker on a shared machine as themselves: mutual TLS per user, an authorization plugin, an audit log.')
+    .version(VERSION, '-V, --version')
+    .option('--dir <DIR>', 'CA state directory (default: $DOCKAUTH_DIR or /etc/dockauth)')
+    .option('--json', 'print one JSON object on stdout (for scripts and Ansible)')
+    .option('--dry-run', 'show what would change, write nothing')
+    .option('-y, --yes', 'never prompt (implied when stdin is not a terminal)')
+    .option('--ca-passphrase-file <FILE>', 'passphrase of an encrypted CA key (or set DOCKAUTH_CA_PASSPHRASE)')
+    .showHelpAfterError('(run dockauth --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Setting up a host, as root:
+  $ dockauth ca init --cn "Lab Docker CA"          make the CA in /etc/dockauth
+  $ dockauth server issue --host docker.example.org --ip 10.10.10.60
+                                                   /etc/docker/ssl/{ca,server-cert,server-key}.pem
+  $ dockauth daemon configure                      TLS + plugin settings merged into /etc/docker/daemon.json
+  $ dockauth user add alice bob --group physics    ~alice/.docker/{ca,cert,key}.pem, ...
+  $ dockauth user revoke bob                       bob's certificate stops working at once
+
+Every command takes --dir, --json, --dry-run and -y, before or after its name.
+Exit codes: 0 done (changed or not), 1 failed at run time, 2 bad usage or bad input (nothing changed).`,
+    );
+
+  const action = (load: () => Promise<Runner>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const options = command.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+      const context = makeContext(options);
+      const run = await load();
+      sink(context, await run(context, options as never, args.slice(0, -2)));
+    };
+
+  const ca = program.command('ca').description('the certificate authority');
+  ca.command('init')
+    .description('make the CA (or import one) in the state directory')
+    .option('--cn <NAME>', 'the CA\'s common name')
+    .addOption(new Option('--key-type <TYPE>', 'key type').choices(['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519']))
+    .option('--days <N>', 'validity in days, or a cfssl duration like 87600h (default 3650 days)')
+    .option('--csr <FILE>', 'a cfssl ca-csr.json (CN, key, names, ca.expiry)')
+    .option('--import-cert <FILE>', 'adopt an existing CA certificate (PEM)')
+    .option('--import-key <FILE>', 'and its key (PKCS#1, SEC1 or PKCS#8 PEM, optionally encrypted)')
+    .option('--force', 'replace an existing CA (the old one is kept as a backup)')
+    .addHelpText('after', `
+Examples:
+  $ dockauth ca init --cn "Lab Docker CA"              ECDSA P-256 CA valid 10 years
+  $ dockauth ca init --csr ca-csr.json                 from a cfssl lab's ca-csr.json
+  $ dockauth ca init --import-cert ca.pem --import-key ca-key.pem
+                                                       keep a CA made with openssl or cfssl
+  $ dockauth ca init --ca-passphrase-file /root/ca.pass
+                                                       the CA key encrypted (PKCS#8, AES-256)`)
+    .action(action(async () => (await import('./commands/ca-init.js')).caInitCommand));
+  ca.command('show')
+    .description('show the CA certificate, its expiry and the inventory size')
+    .action(action(async () => (await import('./commands/ca-show.js')).caShowCommand));
+
+  program.command('server')
+    .description('the Docker daemon\'s certificate')
+    .command('issue')
+    .description('issue the daemon\'s TLS server certificate')
+    .option('--host <NAME>', 'a DNS name clients use (repeatable)', collect)
+    .option('--ip <ADDRESS>', 'an IP address clients use (repeatable)', collect)
+    .option('--no-default-hosts', 'do not add localhost, 127.0.0.1, ::1 and this machine\'s name')
+    .option('--days <N>', 'validity in days or a cfssl duration (default 365)')
+    .addOption(new Option('--key-type <TYPE>', 'key type').choices(['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519']))
+    .option('--out <DIR>', 'where to write ca.pem, server-cert.pem, server-key.pem', '/etc/docker/ssl')
+    .option('--within <DAYS>', 're-issue an existing certificate only if it expires within DAYS', '30')
+    .addHelpText('after', `
+Examples:
+  $ dockauth server issue --host docker.example.org --ip 10.10.10.60
+      /etc/docker/ssl/ca.pem, server-cert.pem, server-key.pem (0600)`)
+    .action(action(async () => (await import('./commands/server-issue.js')).serverIssueCommand));
+
+  program.command('daemon')
+    .description('the Docker daemon\'s configuration')
+    .command('configure')
+    .description('merge TLS, hosts and the authorization plugin into daemon.json')
+    .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
+    .option('--listen <URL>', 'TCP address to listen on, with its port', 'tcp://0.0.0.0:2376')
+    .option('--tls-dir <DIR>', 'where server issue wrote the certificates', '/etc/docker/ssl')
+    .option('--authz', 'use the dockauth authorization plugin (default)')
+    .option('--no-authz', 'do not use the authorization plugin (not safe for users)')
+    .option('--userns-remap <USER>', 'remap container root to USER\'s subordinate ids ("default" for dockremap)')
+    .option('--systemd-dropin <PATH>', 'drop-in that frees docker.service from -H', '/etc/systemd/system/docker.service.d/dockauth.conf')
+    .option('--systemd-unit <PATH>', 'docker.service to inspect for -H (default: the distribution\'s)')
+    .addHelpText('after', `
+Examples:
+  $ dockauth daemon configure
+      /etc/docker/daemon.json with tls, tlsverify, certificates, hosts and authorization-plugins;
+      every other key kept; the old file kept as daemon.json.dockauth-backup-<time>`)
+    .action(action(async () => (await import('./commands/daemon-configure.js')).daemonConfigureCommand));
+
+  const user = program.command('user').description('users and their client certificates');
+  user.command('add')
+    .description('issue each user a client certificate and install it in ~/.docker')
+    .argument('[NAME...]', 'login names')
+    .option('--group <G>', 'a group for the policy, written into the certificate (repeatable)', collect)
+    .option('--days <N>', 'validity in days or a cfssl duration (default 365)')
+    .addOption(new Option('--key-type <TYPE>', 'key type').choices(['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519']))
+    .option('--out <DIR>', 'write DIR/NAME/{ca,cert,key}.pem instead of the user\'s home')
+    .option('--from <FILE>', 'one user per line: NAME [GROUP...] ("#" starts a comment)')
+    .option('--within <DAYS>', 'a user whose certificate expires within DAYS gets a new one', '30')
+    .addHelpText('after', `
+Examples:
+  $ dockauth user add alice                    ~alice/.docker/ca.pem, cert.pem, key.pem (0600, owned by alice)
+  $ dockauth user add alice bob --group lab    both, with O=lab in their certificates
+  $ dockauth user add --from users.txt         a whole class at once (progress bar at a terminal)
+  $ dockauth user add alice --out /srv/ship    /srv/ship/alice/{ca,cert,key}.pem for another host`)
+    .action(action(async () => (await import('./commands/user-add.js')).userAddCommand));
+  user.command('list')
+    .description('every user with a certificate: serial, groups, expiry, status')
+    .action(action(async () => (await import('./commands/user-list.js')).userListCommand));
+  user.command('show')
+    .description('one user\'s certificates and installed files')
+    .argument('<NAME>')
+    .action(action(async () => (await import('./commands/user-show.js')).userShowCommand));
+  user.command('renew')
+    .description('re-issue certificates that expire soon')
+    .argument('[NAME...]')
+    .option('--all', 'every user with a certificate')
+    .option('--within <DAYS>', 'renew only what expires within DAYS', '30')
+    .option('--days <N>', 'validity of the new certificates')
+    .option('--out <DIR>', 'write DIR/NAME/{ca,cert,key}.pem instead of the users\' homes')
+    .addHelpText('after', `
+Examples:
+  $ dockauth user renew alice                  only if alice's certificate expires within 30 days
+  $ dockauth user renew --all --within 30      for a daily timer`)
+    .action(action(async () => (await import('./commands/user-renew.js')).userRenewCommand));
+  user.command('revoke')
+    .description('revoke a user\'s certificates; the plugin refuses them at once')
+    .argument('<NAME...>')
+    .option('--reason <R>', 'keyCompromise, affiliationChanged, superseded, cessationOfOperation, ...', 'unspecified')
+    .action(action(async () => (await import('./commands/user-revoke.js')).userRevokeCommand));
+
+  program.command('sign')
+    .description('sign a CSR for a user who keeps their own private key')
+    .requiredOption('--csr <FILE>', 'the PEM certificate request')
+    .requiredOption('--user <NAME>', 'the login name the CSR must carry as its CN')
+    .option('--group <G>', 'a group for the policy (repeatable)', collect)
+    .option('--days <N>', 'validity in days or a cfssl duration (default 365)')
+    .option('--out <FILE>', 'write the certificate to FILE instead of stdout')
+    .addHelpText('after', `
+Example:
+  alice$ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -subj /CN=alice -out alice.csr
+  root#  dockauth sign --csr alice.csr --user alice --out alice-cert.pem`)
+    .action(action(async () => (await import('./commands/sign.js')).signCommand));
+
+  program.command('crl')
+    .description('publish the certificate revocation list')
+    .option('--out <FILE>', 'also write it to FILE')
+    .action(action(async () => (await import('./commands/crl.js')).crlCommand));
+
+  program.command('doctor')
+    .description('check the CA, the daemon configuration, users\' files and the docker socket')
+    .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
+    .option('--socket <PATH>', 'the local docker socket', '/var/run/docker.sock')
+    .action(action(async () => (await import('./commands/doctor.js')).doctorCommand));
+
+  return program;
+}

@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import { CaStore, InputError, OperationError, describeCause, type CertificateRecord, type KeyType } from '@dockauth/ca';
+import { applyPlan } from './apply/apply-plan.js';
+import type { Change } from './apply/plan.js';
+import { bundleChanges, bundlePaths, homeTarget, outTarget, type BundleTarget } from './client-bundle.js';
+import type { Context } from './context.js';
+import { Progress } from './progress.js';
+import { formatDate } from './store-access.js';
+import { lookupAccounts } from './system/accounts.js';
+import { certificateIsInstalled } from './system/installed-bundle.js';
+
+export interface UserRequest {
+  user: string;
+  groups: string[];
+}
+
+export interface OnboardOptions {
+  /** Write DIR/NAME/ bundles instead of installing into homes. */
+  out?: string;
+  /** A certificate expiring within this many days is replaced. */
+  withinDays: number;
+  durationMs?: number;
+  keyType?: KeyType;
+}
+
+export interface OnboardOutcome {
+  user: string;
+  changed: boolean;
+  action: 'issued' | 'unchanged' | 'would issue';
+  why: string;
+  serial: string | null;
+  notAfter: string | null;
+  dir: string;
+  superseded: string[];
+}
+
+const DAY = 86_400_000;
+const sameGroups = (a: readonly string[], b: readonly string[]): boolean => [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/** Where each user's bundle goes; unknown accounts are all reported at once. */
+function resolveTargets(requests: readonly UserRequest[], out: string | undefined): Map<string, BundleTarget> {
+  if (out !== undefined) return new Map(requests.map((request) => [request.user, outTarget(out, request.user)]));
+  const accounts = lookupAccounts(requests.map((request) => request.user));
+  const missing = [...accounts].filter(([, account]) => !account).map(([name]) => name);
+  if (missing.length > 0) {
+    throw new InputError(`failed to find ${missing.length === 1 ? 'user' : 'users'} ${missing.join(', ')}: no such account (getent passwd)`, {
+      hint: 'create the accounts first (useradd), or write the files elsewhere with --out DIR',
+    });
+  }
+  return new Map(requests.map((request) => [request.user, homeTarget(accounts.get(request.user)!)]));
+}
+
+/** Why a user needs a new certificate, or undefined when what they have is good. */
+function reasonToIssue(
+  request: UserRequest,
+  current: CertificateRecord | undefined,
+  target: BundleTarget,
+  caPem: string,
+  options: OnboardOptions,
+  now: Date,
+): string | undefined {
+  if (!current) return 'no valid certificate';
+  if (current.notAfter.getTime() - now.getTime() <= options.withinDays * DAY) return `expires within ${options.withinDays} days`;
+  if (!sameGroups(current.groups, request.groups)) return 'groups changed';
+  if (!certificateIsInstalled(bundlePaths(target), caPem, current.certificatePem)) return 'installed files missing or different';
+  return undefined;
+}
+
+/**
+ * Issues and installs client certificates for users who need one, and leaves
+ * everyone else alone. Every destination is checked before any certificate is
+ * issued, so a planted link or a missing home changes nothing at all.
+ */
+export async function onboardUsers(
+  context: Context,
+  store: CaStore,
+  requests: readonly UserRequest[],
+  options: OnboardOptions,
+): Promise<OnboardOutcome[]> {
+  const targets = resolveTargets(requests, options.out);
+  const now = context.now();
+  const caPem = store.caCertificatePem;
+  const outRoot: Change[] =
+    options.out !== undefined && !existsSync(options.out) ? [{ kind: 'directory', path: options.out, mode: 0o700 }] : [];
+
+  const work = requests.map((request) => {
+    const target = targets.get(request.user)!;
+    const valid = store.certificatesOf(request.user).filter((record) => record.status === 'valid' && record.notAfter > now);
+    const why = reasonToIssue(request, valid[0], target, caPem, options, now);
+    return { request, target, valid, why };
+  });
+  const toIssue = work.filter((item) => item.why !== undefined);
+
+  // Preflight: the applier checks every destination, writing nothing.
+  const placeholder = { caPem, certificatePem: '', privateKeyPem: '' };
+  for (const item of toIssue) applyPlan({ changes: [...outRoot, ...bundleChanges(item.target, placeholder)] }, { dryRun: true });
+  if (toIssue.length > 0) await store.assertCanSign();
+
+  const outcomes = new Map<string, OnboardOutcome>();
+  for (const { request, target, valid, why } of work) {
+    const current = valid[0];
+    outcomes.set(request.user, {
+      user: request.user,
+      changed: why !== undefined,
+      action: why === undefined ? 'unchanged' : 'would issue',
+      why: why ?? 'certificate valid and installed',
+      serial: current?.serial ?? null,
+      notAfter: current ? formatDate(current.notAfter) : null,
+      dir: target.dir,
+      superseded: [],
+    });
+  }
+  if (context.dryRun || toIssue.length === 0) return [...outcomes.values()];
+
+  if (outRoot.length > 0) applyPlan({ changes: outRoot }, { dryRun: false });
+  const progress = new Progress(toIssue.length, 'users', { json: context.json });
+  const superseded: string[] = [];
+  for (const item of toIssue) {
+    const issued = await store.issueClient({
+      user: item.request.user,
+      groups: item.request.groups,
+      keyType: options.keyType,
+      durationMs: options.durationMs,
+    });
+    try {
+      applyPlan(
+        { changes: bundleChanges(item.target, { caPem, certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem! }) },
+        { dryRun: false },
+      );
+    } catch (error) {
+      // Never leave a valid certificate whose key went nowhere.
+      await store.revokeSerials([issued.record.serial], 'cessationOfOperation');
+      if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
+      throw new OperationError(`failed to install ${item.request.user}'s certificate in ${item.target.dir}: ${describeCause(error)}`, {
+        cause: error,
+        hint: 'the new certificate was revoked; fix the cause and run the command again',
+      });
+    }
+    const old = item.valid.map((record) => record.serial);
+    superseded.push(...old);
+    outcomes.set(item.request.user, {
+      ...outcomes.get(item.request.user)!,
+      action: 'issued',
+      serial: issued.record.serial,
+      notAfter: formatDate(issued.record.notAfter),
+      superseded: old,
+    });
+    if (issued.clampedToCa) context.out.warn(`${item.request.user}'s certificate ends with the CA on ${formatDate(issued.record.notAfter)}`);
+    progress.tick();
+  }
+  progress.finish();
+  // The replaced certificates stop working: the plugin refuses revoked serials.
+  if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
+  return [...outcomes.values()];
+}
+
+export function reportOutcomes(context: Context, outcomes: readonly OnboardOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (outcome.action === 'unchanged') {
+      context.out.say(`${outcome.user}: unchanged (certificate ${outcome.serial} valid until ${outcome.notAfter})`);
+    } else if (outcome.action === 'would issue') {
+      context.out.say(`${outcome.user}: would issue a certificate into ${outcome.dir} (${outcome.why})`);
+    } else {
+      context.out.say(`${outcome.user}: installed certificate ${outcome.serial} in ${outcome.dir}, valid until ${outcome.notAfter} (${outcome.why})`);
+    }
+  }
+}

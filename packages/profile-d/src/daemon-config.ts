@@ -1,0 +1,67 @@
+/** What dockauth sets in /etc/docker/daemon.json. */
+export interface DaemonSettings {
+  tlsCaCert: string;
+  tlsCert: string;
+  tlsKey: string;
+  /** The local endpoint ("fd://" under socket activation, else the unix socket) and the TLS listener. */
+  hosts: string[];
+  /** true: add "dockauth" to authorization-plugins; false: take it out. */
+  authz: boolean;
+  userNamespaceRemap?: string;
+}
+
+export const PLUGIN_NAME = 'dockauth';
+
+export interface MergedDaemonConfig {
+  config: Record<string, unknown>;
+  /** Keys whose value changed (for the report). */
+  changedKeys: string[];
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Merges dockauth's settings into an existing daemon.json object. Only real
+ * dockerd keys are written (dockerd refuses to start on an unknown key); every
+ * other key keeps its value and its place.
+ */
+export function mergeDaemonConfig(existing: Record<string, unknown>, settings: DaemonSettings): MergedDaemonConfig {
+  const config: Record<string, unknown> = { ...existing };
+  const changedKeys: string[] = [];
+  const set = (key: string, value: unknown): void => {
+    if (!same(config[key], value)) changedKeys.push(key);
+    config[key] = value;
+  };
+  set('tls', true);
+  set('tlsverify', true);
+  set('tlscacert', settings.tlsCaCert);
+  set('tlscert', settings.tlsCert);
+  set('tlskey', settings.tlsKey);
+  const hosts = Array.isArray(existing.hosts) ? (existing.hosts as unknown[]).map(String) : [];
+  set('hosts', [...new Set([...hosts, ...settings.hosts])]);
+  const plugins = Array.isArray(existing['authorization-plugins']) ? (existing['authorization-plugins'] as unknown[]).map(String) : [];
+  if (settings.authz) {
+    set('authorization-plugins', plugins.includes(PLUGIN_NAME) ? plugins : [...plugins, PLUGIN_NAME]);
+  } else if (plugins.includes(PLUGIN_NAME)) {
+    const rest = plugins.filter((plugin) => plugin !== PLUGIN_NAME);
+    changedKeys.push('authorization-plugins');
+    if (rest.length > 0) config['authorization-plugins'] = rest;
+    else delete config['authorization-plugins'];
+  }
+  if (settings.userNamespaceRemap !== undefined) set('userns-remap', settings.userNamespaceRemap);
+  return { config, changedKeys };
+}
+
+/** daemon.json as dockauth writes it: two-space JSON and a final newline. */
+export function renderDaemonConfig(config: Record<string, unknown>): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Problems with a host URL that dockerd would accept but mean something else. */
+export function checkListenUrl(url: string): string | undefined {
+  const match = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):(\d{1,5})$/.exec(url);
+  if (!match) return 'expected tcp://ADDRESS:PORT with the port written out (a tcp host without one silently means 2375)';
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return `port ${port} is out of range`;
+  return undefined;
+}
