@@ -26,6 +26,8 @@ export function buildProgram(sink: ResultSink): Command {
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal)')
     .option('--ca-passphrase-file <FILE>', 'passphrase of an encrypted CA key (or set DOCKAUTH_CA_PASSPHRASE)')
     .showHelpAfterError('(run dockauth --help for usage)')
+    // Before any subcommand exists: commander copies this setting into each one at creation.
+    .exitOverride()
     .addHelpText(
       'after',
       `

@@ -24,7 +24,6 @@ export async function main(argv: string[]): Promise<number> {
     ran.out.result(result);
     if (result.ok === false) exitCode = 1;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

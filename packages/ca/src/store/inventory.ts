@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 export class SerialTakenError extends Error {}
 
 /**
- * The inventory: SQLite (WAL) gives the store its lock, atomic transactions and
+ * The inventory: SQLite gives the store its lock, atomic transactions and
  * flat look-up cost. All writes happen inside transactions; a process that dies
  * half-way leaves nothing behind.
  */
@@ -60,7 +60,9 @@ export class Inventory {
   static create(path: string): Inventory {
     const db = new Database(path, { timeout: 60_000 });
     chmodSync(path, 0o600);
-    db.pragma('journal_mode = WAL');
+    // A rollback journal, not WAL: readers create no -wal/-shm files, so a command
+    // that only reads (or fails) leaves the state directory exactly as it was.
+    db.pragma('journal_mode = DELETE');
     db.pragma('synchronous = FULL');
     db.exec(SCHEMA);
     return new Inventory(db);

@@ -86,7 +86,7 @@ async function makeMaterial(options: CaInitOptions, context: Context, passphrase
 function backUpExistingCa(dir: string, now: Date): string {
   const backup = join(dir, `backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
   mkdirSync(backup, { mode: 0o700 });
-  for (const name of [...Object.values(STORE_FILES), `${STORE_FILES.inventory}-wal`, `${STORE_FILES.inventory}-shm`]) {
+  for (const name of [...Object.values(STORE_FILES), `${STORE_FILES.inventory}-journal`]) {
     const path = join(dir, name);
     if (existsSync(path)) renameSync(path, join(backup, name));
   }
