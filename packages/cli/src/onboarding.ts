@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CaStore, InputError, OperationError, describeCause, type CertificateRecord, type KeyType } from '@dockauth/ca';
 import { applyPlan } from './apply/apply-plan.js';
 import type { Change } from './apply/plan.js';
@@ -12,6 +13,8 @@ import { certificateIsInstalled } from './system/installed-bundle.js';
 export interface UserRequest {
   user: string;
   groups: string[];
+  /** Where the current certificate was installed (renewal puts the next one there). */
+  destination?: string | null;
 }
 
 export interface OnboardOptions {
@@ -37,17 +40,29 @@ export interface OnboardOutcome {
 const DAY = 86_400_000;
 const sameGroups = (a: readonly string[], b: readonly string[]): boolean => [...a].sort().join('\n') === [...b].sort().join('\n');
 
-/** Where each user's bundle goes; unknown accounts are all reported at once. */
+/**
+ * Where each user's bundle goes: --out if given, else where their certificate
+ * was installed before (an --out bundle stays one), else their home. Unknown
+ * accounts are all reported at once.
+ */
 function resolveTargets(requests: readonly UserRequest[], out: string | undefined): Map<string, BundleTarget> {
   if (out !== undefined) return new Map(requests.map((request) => [request.user, outTarget(out, request.user)]));
   const accounts = lookupAccounts(requests.map((request) => request.user));
-  const missing = [...accounts].filter(([, account]) => !account).map(([name]) => name);
+  const targets = new Map<string, BundleTarget>();
+  const missing: string[] = [];
+  for (const request of requests) {
+    const account = accounts.get(request.user);
+    const shipped = request.destination && (!account || request.destination !== join(account.home, '.docker'));
+    if (shipped) targets.set(request.user, { user: request.user, dir: request.destination as string, owner: undefined });
+    else if (account) targets.set(request.user, homeTarget(account));
+    else missing.push(request.user);
+  }
   if (missing.length > 0) {
     throw new InputError(`failed to find ${missing.length === 1 ? 'user' : 'users'} ${missing.join(', ')}: no such account (getent passwd)`, {
       hint: 'create the accounts first (useradd), or write the files elsewhere with --out DIR',
     });
   }
-  return new Map(requests.map((request) => [request.user, homeTarget(accounts.get(request.user)!)]));
+  return targets;
 }
 
 /** Why a user needs a new certificate, or undefined when what they have is good. */
@@ -121,6 +136,7 @@ export async function onboardUsers(
       groups: item.request.groups,
       keyType: options.keyType,
       durationMs: options.durationMs,
+      destination: item.target.dir,
     });
     try {
       applyPlan(

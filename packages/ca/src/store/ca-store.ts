@@ -42,12 +42,16 @@ export interface CaStoreOptions {
 export interface ClientRequest {
   user: string;
   groups?: readonly string[];
+  /** Where the caller will install it (recorded for renewal). */
+  destination?: string;
   keyType?: KeyType;
   durationMs?: number;
 }
 
 export interface ServerRequest {
   hosts: readonly string[];
+  /** The directory the caller will write it to (recorded for renewal). */
+  destination?: string;
   commonName?: string;
   keyType?: KeyType;
   durationMs?: number;
@@ -126,6 +130,7 @@ export class CaStore {
         groups: [],
         hosts: [],
         origin: material.origin,
+        destination: null,
       });
       return true;
     });
@@ -210,7 +215,7 @@ export class CaStore {
       publicKey: keyPair.publicKey,
       publicKeyType: keyPair.type,
       durationMs: request.durationMs,
-      record: { user, groups, hosts: [], origin: 'generated' },
+      record: { user, groups, hosts: [], origin: 'generated', destination: request.destination ?? null },
     });
     return { ...issued, privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto) };
   }
@@ -227,7 +232,7 @@ export class CaStore {
       publicKey: csr.publicKey,
       publicKeyType: csr.publicKeyType,
       durationMs: request.durationMs,
-      record: { user, groups, hosts: [], origin: 'csr' },
+      record: { user, groups, hosts: [], origin: 'csr', destination: null },
     });
   }
 
@@ -248,7 +253,7 @@ export class CaStore {
       publicKeyType: keyPair.type,
       hosts,
       durationMs: request.durationMs,
-      record: { user: null, groups: [], hosts: hosts.map((host) => host.value), origin: 'generated' },
+      record: { user: null, groups: [], hosts: hosts.map((host) => host.value), origin: 'generated', destination: request.destination ?? null },
     });
     return { ...issued, privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto) };
   }
@@ -260,7 +265,7 @@ export class CaStore {
     publicKeyType: KeyType;
     hosts?: HostName[];
     durationMs: number | undefined;
-    record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin'>;
+    record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin' | 'destination'>;
   }): Promise<Issued> {
     const issuer = await this.issuer();
     const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
@@ -382,7 +387,7 @@ function recordBase(
   certificate: X509Certificate,
   keyType: KeyType,
   issuedAt: Date,
-): Omit<CertificateRecord, 'profile' | 'user' | 'groups' | 'hosts' | 'origin'> {
+): Omit<CertificateRecord, 'profile' | 'user' | 'groups' | 'hosts' | 'origin' | 'destination'> {
   return {
     serial: normalizeSerial(certificate.serialNumber),
     subject: certificate.subject,

@@ -14,6 +14,8 @@ export interface CertificateRecord {
   keyType: KeyType;
   /** "generated": we made the key; "csr": the holder kept it; "imported": the CA itself, brought in. */
   origin: 'generated' | 'csr' | 'imported';
+  /** Where the certificate was installed (a user's ~/.docker or an --out bundle), so renewal can put the next one there. */
+  destination: string | null;
   notBefore: Date;
   notAfter: Date;
   issuedAt: Date;

@@ -11,6 +11,7 @@ type Row = {
   hosts_json: string;
   key_type: CertificateRecord['keyType'];
   origin: CertificateRecord['origin'];
+  destination: string | null;
   not_before: number;
   not_after: number;
   issued_at: number;
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS certificates (
   hosts_json TEXT NOT NULL,
   key_type TEXT NOT NULL,
   origin TEXT NOT NULL,
+  destination TEXT,
   not_before INTEGER NOT NULL,
   not_after INTEGER NOT NULL,
   issued_at INTEGER NOT NULL,
@@ -104,9 +106,9 @@ export class Inventory {
     try {
       this.db
         .prepare(
-          `INSERT INTO certificates (serial, profile, subject, user, groups_json, hosts_json, key_type, origin,
+          `INSERT INTO certificates (serial, profile, subject, user, groups_json, hosts_json, key_type, origin, destination,
              not_before, not_after, issued_at, status, revoked_at, revocation_reason, pem)
-           VALUES (@serial, @profile, @subject, @user, @groups_json, @hosts_json, @key_type, @origin,
+           VALUES (@serial, @profile, @subject, @user, @groups_json, @hosts_json, @key_type, @origin, @destination,
              @not_before, @not_after, @issued_at, @status, @revoked_at, @revocation_reason, @pem)`,
         )
         .run(toRow(record));
@@ -191,6 +193,7 @@ function toRow(record: CertificateRecord): Row {
     hosts_json: JSON.stringify(record.hosts),
     key_type: record.keyType,
     origin: record.origin,
+    destination: record.destination,
     not_before: record.notBefore.getTime(),
     not_after: record.notAfter.getTime(),
     issued_at: record.issuedAt.getTime(),
@@ -211,6 +214,7 @@ function fromRow(row: Row): CertificateRecord {
     hosts: JSON.parse(row.hosts_json) as string[],
     keyType: row.key_type,
     origin: row.origin,
+    destination: row.destination,
     notBefore: new Date(row.not_before),
     notAfter: new Date(row.not_after),
     issuedAt: new Date(row.issued_at),

@@ -79,7 +79,7 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
       context.out.say(`would issue a server certificate for ${hosts.join(', ')} into ${out}`);
       return { changed: true, dryRun: true, out, hosts };
     }
-    const issued = await store.issueServer({ hosts, keyType, durationMs });
+    const issued = await store.issueServer({ hosts, keyType, durationMs, destination: out });
     applyPlan({ changes: changes(issued.certificatePem, issued.privateKeyPem!, store.caCertificatePem) }, { dryRun: false });
     if (current) await store.revokeSerials([current.serial], 'superseded');
     const notAfter = formatDate(issued.record.notAfter);

@@ -13,7 +13,8 @@ export interface UserRenewOptions extends GlobalOptions {
 
 /**
  * Re-issues certificates that expire within --within days, keeping each user's
- * groups; with --all, every user who still has a certificate that is not revoked.
+ * groups and installing where the old one was; with --all, every user who still
+ * has a certificate that is not revoked.
  */
 export async function userRenewCommand(context: Context, options: UserRenewOptions, args: unknown[]): Promise<CommandResult> {
   const names = ((args[0] as string[] | undefined) ?? []).map((name) => validateLoginName(name));
@@ -33,7 +34,7 @@ export async function userRenewCommand(context: Context, options: UserRenewOptio
       if (!latest) {
         throw new InputError(`failed to renew ${user}: no certificate that is not revoked`, { hint: `issue one with: dockauth user add ${user}` });
       }
-      return { user, groups: latest.groups };
+      return { user, groups: latest.groups, destination: latest.destination };
     });
     const outcomes = await onboardUsers(context, store, requests, {
       out: options.out,
