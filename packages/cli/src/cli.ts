@@ -75,9 +75,8 @@ Examples:
     .description('show the CA certificate, its expiry and the inventory size')
     .action(action(async () => (await import('./commands/ca-show.js')).caShowCommand));
 
-  program.command('server')
-    .description('the Docker daemon\'s certificate')
-    .command('issue')
+  const server = program.command('server').description('the Docker daemon\'s certificate');
+  server.command('issue')
     .description('issue the daemon\'s TLS server certificate')
     .option('--host <NAME>', 'a DNS name clients use (repeatable)', collect)
     .option('--ip <ADDRESS>', 'an IP address clients use (repeatable)', collect)
@@ -91,6 +90,12 @@ Examples:
   $ dockauth server issue --host docker.example.org --ip 10.10.10.60
       /etc/docker/ssl/ca.pem, server-cert.pem, server-key.pem (0600)`)
     .action(action(async () => (await import('./commands/server-issue.js')).serverIssueCommand));
+
+  server.command('renew')
+    .description('re-issue the daemon\'s certificate for the same names when it expires soon')
+    .option('--within <DAYS>', 'renew only if it expires within DAYS', '30')
+    .option('--days <N>', 'validity of the new certificate')
+    .action(action(async () => (await import('./commands/server-issue.js')).serverRenewCommand));
 
   program.command('daemon')
     .description('the Docker daemon\'s configuration')
@@ -121,6 +126,8 @@ Examples:
     .option('--out <DIR>', 'write DIR/NAME/{ca,cert,key}.pem instead of the user\'s home')
     .option('--from <FILE>', 'one user per line: NAME [GROUP...] ("#" starts a comment)')
     .option('--within <DAYS>', 'a user whose certificate expires within DAYS gets a new one', '30')
+    .option('--context', 'also install a "dockauth" docker context (for sites that prefer contexts to DOCKER_HOST)')
+    .option('--docker-host <URL>', 'the daemon the context points at (default: the server certificate\'s name, port 2376)')
     .addHelpText('after', `
 Examples:
   $ dockauth user add alice                    ~alice/.docker/ca.pem, cert.pem, key.pem (0600, owned by alice)
@@ -170,6 +177,41 @@ Example:
     .description('publish the certificate revocation list')
     .option('--out <FILE>', 'also write it to FILE')
     .action(action(async () => (await import('./commands/crl.js')).crlCommand));
+
+  program.command('profile-d')
+    .description('write the login snippets that point certified users\' docker CLI at the TLS daemon')
+    .option('--out <DIR>', 'write dockauth.sh and dockauth.csh into DIR (default: where this distribution\'s shells read them)')
+    .option('--docker-host <URL>', 'tcp://HOST:2376 (default: the server certificate\'s name)')
+    .option('--context', 'select the "dockauth" docker context (see user add --context) instead of setting DOCKER_HOST')
+    .addHelpText('after', `
+Examples:
+  $ dockauth profile-d                  /etc/profile.d/dockauth.sh, and dockauth.csh where tcsh reads it
+  $ dockauth profile-d --docker-host tcp://docker.example.org:2376`)
+    .action(action(async () => (await import('./commands/profile-d.js')).profileDCommand));
+
+  program.command('subid')
+    .description('subordinate uid/gid ranges for userns-remap and rootless Docker')
+    .command('add')
+    .description('give NAME a range in /etc/subuid and /etc/subgid that overlaps no other')
+    .argument('<NAME>')
+    .option('--count <N>', 'how many ids (default: SUB_UID_COUNT from /etc/login.defs, else 65536)')
+    .option('--subuid <PATH>', 'the subuid file', '/etc/subuid')
+    .option('--subgid <PATH>', 'the subgid file', '/etc/subgid')
+    .option('--login-defs <PATH>', 'where SUB_UID_MIN/MAX/COUNT come from', '/etc/login.defs')
+    .addHelpText('after', `
+Example:
+  $ dockauth subid add dockremap        dockremap:100000:65536 in both files (for userns-remap: default)`)
+    .action(action(async () => (await import('./commands/subid-add.js')).subidAddCommand));
+
+  program.command('systemd')
+    .description('write the plugin\'s service and the daily renewal timer')
+    .option('--out <DIR>', 'unit directory', '/etc/systemd/system')
+    .option('--exec <CMD>', 'how units start dockauth (default: this node and this dockauth)')
+    .option('--within <DAYS>', 'the timer renews what expires within DAYS', '30')
+    .addHelpText('after', `
+Example:
+  $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.service dockauth-renew.timer`)
+    .action(action(async () => (await import('./commands/systemd.js')).systemdCommand));
 
   program.command('doctor')
     .description('check the CA, the daemon configuration, users\' files and the docker socket')

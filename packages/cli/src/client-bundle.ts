@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@dockauth/ca';
 import type { Account } from './system/accounts.js';
+import { dockerContextFiles } from '@dockauth/profile-d';
 import type { Change, Owner } from './apply/plan.js';
 
 /** Where one user's ca.pem, cert.pem and key.pem go, and who owns them. */
@@ -48,13 +49,31 @@ export function bundlePaths(target: BundleTarget): { ca: string; certificate: st
 }
 
 /** The changes that install a bundle: a private directory, two certificates and the key (0600). */
-export function bundleChanges(target: BundleTarget, files: { caPem: string; certificatePem: string; privateKeyPem: string }): Change[] {
+export function bundleChanges(
+  target: BundleTarget,
+  files: { caPem: string; certificatePem: string; privateKeyPem: string },
+  contextHost?: string,
+): Change[] {
   const owner = target.owner;
   const paths = bundlePaths(target);
-  return [
+  const changes: Change[] = [
     { kind: 'directory', path: target.dir, mode: 0o700, owner },
     { kind: 'file', path: paths.ca, content: files.caPem, mode: 0o644, owner },
     { kind: 'file', path: paths.certificate, content: files.certificatePem, mode: 0o644, owner },
     { kind: 'file', path: paths.key, content: files.privateKeyPem, mode: 0o600, owner, secret: true },
   ];
+  if (contextHost !== undefined) {
+    const context = dockerContextFiles({ host: contextHost, ...files });
+    for (const dir of context.directories) changes.push({ kind: 'directory', path: join(target.dir, dir), mode: 0o700, owner });
+    for (const file of context.files) {
+      changes.push({ kind: 'file', path: join(target.dir, file.path), content: file.content, mode: file.mode, owner, secret: file.path.endsWith('key.pem') });
+    }
+  }
+  return changes;
+}
+
+/** The docker context's meta.json path and expected content, to tell whether it is installed. */
+export function contextMeta(target: BundleTarget, host: string): { path: string; content: string } {
+  const meta = dockerContextFiles({ host, caPem: '', certificatePem: '', privateKeyPem: '' }).files[0]!;
+  return { path: join(target.dir, meta.path), content: meta.content };
 }

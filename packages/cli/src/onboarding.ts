@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaStore, InputError, OperationError, describeCause, type CertificateRecord, type KeyType } from '@dockauth/ca';
 import { applyPlan } from './apply/apply-plan.js';
+import { missingDirectories } from './apply/missing-directories.js';
 import type { Change } from './apply/plan.js';
-import { bundleChanges, bundlePaths, homeTarget, outTarget, type BundleTarget } from './client-bundle.js';
+import { bundleChanges, bundlePaths, contextMeta, homeTarget, outTarget, type BundleTarget } from './client-bundle.js';
 import type { Context } from './context.js';
 import { Progress } from './progress.js';
 import { formatDate } from './store-access.js';
 import { lookupAccounts } from './system/accounts.js';
-import { certificateIsInstalled } from './system/installed-bundle.js';
+import { certificateIsInstalled, readPlainFile } from './system/installed-bundle.js';
 
 export interface UserRequest {
   user: string;
@@ -24,6 +24,8 @@ export interface OnboardOptions {
   withinDays: number;
   durationMs?: number;
   keyType?: KeyType;
+  /** Also install a `docker context` pointing at this host. */
+  contextHost?: string;
 }
 
 export interface OnboardOutcome {
@@ -78,6 +80,10 @@ function reasonToIssue(
   if (current.notAfter.getTime() - now.getTime() <= options.withinDays * DAY) return `expires within ${options.withinDays} days`;
   if (!sameGroups(current.groups, request.groups)) return 'groups changed';
   if (!certificateIsInstalled(bundlePaths(target), caPem, current.certificatePem)) return 'installed files missing or different';
+  if (options.contextHost !== undefined) {
+    const meta = contextMeta(target, options.contextHost);
+    if (readPlainFile(meta.path)?.toString() !== meta.content) return 'docker context missing or different';
+  }
   return undefined;
 }
 
@@ -95,8 +101,7 @@ export async function onboardUsers(
   const targets = resolveTargets(requests, options.out);
   const now = context.now();
   const caPem = store.caCertificatePem;
-  const outRoot: Change[] =
-    options.out !== undefined && !existsSync(options.out) ? [{ kind: 'directory', path: options.out, mode: 0o700 }] : [];
+  const outRoot: Change[] = options.out === undefined ? [] : missingDirectories(options.out, 0o700);
 
   const work = requests.map((request) => {
     const target = targets.get(request.user)!;
@@ -108,7 +113,7 @@ export async function onboardUsers(
 
   // Preflight: the applier checks every destination, writing nothing.
   const placeholder = { caPem, certificatePem: '', privateKeyPem: '' };
-  for (const item of toIssue) applyPlan({ changes: [...outRoot, ...bundleChanges(item.target, placeholder)] }, { dryRun: true });
+  for (const item of toIssue) applyPlan({ changes: [...outRoot, ...bundleChanges(item.target, placeholder, options.contextHost)] }, { dryRun: true });
   if (toIssue.length > 0) await store.assertCanSign();
 
   const outcomes = new Map<string, OnboardOutcome>();
@@ -140,7 +145,7 @@ export async function onboardUsers(
     });
     try {
       applyPlan(
-        { changes: bundleChanges(item.target, { caPem, certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem! }) },
+        { changes: bundleChanges(item.target, { caPem, certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem! }, options.contextHost) },
         { dryRun: false },
       );
     } catch (error) {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { chmodSync } from 'node:fs';
+import { InputError } from '../errors.js';
 import type { CertificateRecord } from './certificate-record.js';
 
 type Row = {
@@ -45,6 +46,9 @@ CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates (status) WHERE s
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** Bumped with every change to SCHEMA; a store written by another version is refused, not guessed at. */
+export const SCHEMA_VERSION = 1;
+
 export class SerialTakenError extends Error {}
 
 /**
@@ -66,14 +70,35 @@ export class Inventory {
     // that only reads (or fails) leaves the state directory exactly as it was.
     db.pragma('journal_mode = DELETE');
     db.pragma('synchronous = FULL');
+    const fresh = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'certificates'`).get() === undefined;
     db.exec(SCHEMA);
-    return new Inventory(db);
+    if (fresh) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+    const inventory = new Inventory(db);
+    inventory.assertSchema(path);
+    return inventory;
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): Inventory {
     const db = new Database(path, { fileMustExist: true, readonly: options.readonly ?? false, timeout: 60_000 });
     if (!options.readonly) db.pragma('synchronous = FULL');
-    return new Inventory(db);
+    const inventory = new Inventory(db);
+    inventory.assertSchema(path);
+    return inventory;
+  }
+
+  private assertSchema(path: string): void {
+    let version: string | undefined;
+    try {
+      version = (this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined)?.value;
+    } catch {
+      version = undefined;
+    }
+    if (version !== String(SCHEMA_VERSION)) {
+      this.db.close();
+      throw new InputError(`failed to open inventory ${path}: its schema version is ${version ?? 'unknown'}, this dockauth reads ${SCHEMA_VERSION}`, {
+        hint: 'use the dockauth version that wrote it (or move the state directory aside and make a new CA)',
+      });
+    }
   }
 
   close(): void {

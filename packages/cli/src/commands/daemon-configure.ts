@@ -9,6 +9,7 @@ import {
   renderDaemonConfig,
 } from '@dockauth/profile-d';
 import { applyPlan } from '../apply/apply-plan.js';
+import { missingDirectories } from '../apply/missing-directories.js';
 import type { Change } from '../apply/plan.js';
 import { renderPlan } from '../apply/render-plan.js';
 import type { CommandResult } from '../cli.js';
@@ -72,7 +73,7 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
   const current = readOptional(daemonJson);
   const existing = current === undefined || current.trim() === '' ? {} : expectObject(parseJsonDocument(current, daemonJson), daemonJson);
   const service = dockerServiceTexts(options.systemdUnit, options.systemdDropin);
-  const dropin = dockerServiceDropin(effectiveExecStart(service.texts));
+  const dropin = dockerServiceDropin(effectiveExecStart(service.texts), { authz: options.authz !== false });
   const merged = mergeDaemonConfig(existing, {
     tlsCaCert: tls.ca,
     tlsCert: tls.certificate,
@@ -84,12 +85,12 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
   const content = renderDaemonConfig(merged.config);
 
   const changes: Change[] = [];
-  if (!existsSync(dirname(daemonJson))) changes.push({ kind: 'directory', path: dirname(daemonJson), mode: 0o755 });
+  changes.push(...missingDirectories(dirname(daemonJson), 0o755));
   const mode = current === undefined ? 0o644 : lstatSync(daemonJson).mode & 0o7777;
   changes.push({ kind: 'file', path: daemonJson, content, mode, backup: true });
   const dropinPath = resolve(options.systemdDropin);
   if (dropin.text !== undefined) {
-    if (!existsSync(dirname(dropinPath))) changes.push({ kind: 'directory', path: dirname(dropinPath), mode: 0o755 });
+    changes.push(...missingDirectories(dirname(dropinPath), 0o755));
     changes.push({ kind: 'file', path: dropinPath, content: dropin.text, mode: 0o644 });
   }
   const plan = { changes };
@@ -114,7 +115,8 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
     context.out.say(`${daemonJson} already has dockauth's settings; nothing changed.`);
   } else {
     context.out.say(`Merged ${merged.changedKeys.join(', ') || 'formatting'} into ${daemonJson}${backup ? ` (previous file kept as ${backup})` : ''}.`);
-    if (dropin.text !== undefined) context.out.say(`Wrote ${dropinPath}: docker.service starts dockerd without -H; daemon.json lists ${dropin.localHost} instead.`);
+    if (dropin.text?.includes('ExecStart=')) context.out.say(`Wrote ${dropinPath}: docker.service starts dockerd without -H; daemon.json lists ${dropin.localHost} instead.`);
+    else if (dropin.text !== undefined) context.out.say(`Wrote ${dropinPath}: docker.service starts after the plugin.`);
     if (service.unit === undefined) context.out.say('No docker.service unit found: if dockerd is started with -H elsewhere, remove it there.');
     if (options.authz !== false) context.out.say('Start the authorization plugin before dockerd: systemctl enable --now dockauth-authz (dockerd denies every request while it is down).');
     context.out.say('Next: systemctl daemon-reload && systemctl restart docker   (TLS and hosts changes need a restart; a reload is not enough)');

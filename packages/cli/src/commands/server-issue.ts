@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, parseHost, parseKeyType } from '@dockauth/ca';
 import { applyPlan } from '../apply/apply-plan.js';
+import { missingDirectories } from '../apply/missing-directories.js';
 import type { Change } from '../apply/plan.js';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
@@ -52,7 +52,7 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
   const out = resolve(options.out);
   const paths = { ca: join(out, SERVER_FILES.ca), certificate: join(out, SERVER_FILES.certificate), key: join(out, SERVER_FILES.key) };
   const changes = (certificatePem: string, privateKeyPem: string, caPem: string): Change[] => [
-    ...(existsSync(out) ? [] : [{ kind: 'directory' as const, path: out, mode: 0o755 }]),
+    ...missingDirectories(out, 0o755),
     { kind: 'file', path: paths.ca, content: caPem, mode: 0o644 },
     { kind: 'file', path: paths.certificate, content: certificatePem, mode: 0o644 },
     { kind: 'file', path: paths.key, content: privateKeyPem, mode: 0o600, secret: true },
@@ -90,4 +90,34 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
   } finally {
     store.close();
   }
+}
+
+export interface ServerRenewOptions extends GlobalOptions {
+  within?: string;
+  days?: string;
+  keyType?: string;
+}
+
+/**
+ * Re-issues the daemon's certificate for the same names, into the same place,
+ * when it expires within --within days (the renewal timer runs this daily).
+ */
+export async function serverRenewCommand(context: Context, options: ServerRenewOptions): Promise<CommandResult> {
+  const store = await openStore(context, options);
+  const latest = store
+    .list({ profile: 'server', status: 'valid' })
+    .sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())
+    .at(-1);
+  store.close();
+  if (!latest) {
+    // Not an error: the daily timer runs this on CA hosts that have no daemon of their own.
+    context.out.say(`No valid server certificate was issued from ${context.dir}; nothing to renew.`);
+    return { changed: false, serial: null };
+  }
+  return serverIssueCommand(context, {
+    ...options,
+    host: latest.hosts,
+    defaultHosts: false,
+    out: latest.destination ?? '/etc/docker/ssl',
+  });
 }

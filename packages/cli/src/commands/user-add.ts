@@ -3,6 +3,7 @@ import { InputError, parseKeyType, validateGroupName, validateLoginName } from '
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { onboardUsers, reportOutcomes, type UserRequest } from '../onboarding.js';
+import { chooseDockerHost } from '../docker-host-choice.js';
 import { daysOption, durationOption, openStore } from '../store-access.js';
 
 export interface UserAddOptions extends GlobalOptions {
@@ -12,6 +13,8 @@ export interface UserAddOptions extends GlobalOptions {
   out?: string;
   from?: string;
   within?: string;
+  context?: boolean;
+  dockerHost?: string;
 }
 
 /** Reads a --from file: one user per line, "NAME [GROUP...]", "#" comments, blank lines ignored. */
@@ -65,7 +68,8 @@ export async function userAddCommand(context: Context, options: UserAddOptions, 
   const withinDays = daysOption(options.within ?? '30', '--within');
   const store = await openStore(context, options);
   try {
-    const outcomes = await onboardUsers(context, store, requests, { out: options.out, withinDays, durationMs, keyType });
+    const contextHost = options.context ? await chooseDockerHost(context, store, options.dockerHost) : undefined;
+    const outcomes = await onboardUsers(context, store, requests, { out: options.out, withinDays, durationMs, keyType, contextHost });
     reportOutcomes(context, outcomes);
     const changed = outcomes.some((outcome) => outcome.changed);
     if (changed && !context.dryRun && options.out === undefined) {

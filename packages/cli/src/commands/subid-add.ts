@@ -1,0 +1,46 @@
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { validateLoginName } from '@dockauth/ca';
+import { allocateSubids, parseLoginDefs, subidLimits } from '@dockauth/profile-d';
+import { applyPlan } from '../apply/apply-plan.js';
+import type { CommandResult } from '../cli.js';
+import type { Context, GlobalOptions } from '../context.js';
+import { daysOption } from '../store-access.js';
+import { lookupAccounts } from '../system/accounts.js';
+
+export interface SubidAddOptions extends GlobalOptions {
+  count?: string;
+  subuid: string;
+  subgid: string;
+  loginDefs: string;
+}
+
+const readOrEmpty = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+const modeOf = (path: string): number => (existsSync(path) ? lstatSync(path).mode & 0o7777 : 0o644);
+
+/** Allocates a subordinate uid/gid range for userns-remap or rootless use; a name that has one keeps it. */
+export async function subidAddCommand(context: Context, options: SubidAddOptions, args: unknown[]): Promise<CommandResult> {
+  const name = validateLoginName(String(args[0]));
+  const count = options.count === undefined ? undefined : daysOption(options.count, '--count');
+  const defs = parseLoginDefs(readOrEmpty(options.loginDefs));
+  const uid = lookupAccounts([name]).get(name)?.uid;
+  const allocation = allocateSubids({
+    owner: name,
+    uid,
+    count,
+    subuid: { text: readOrEmpty(options.subuid), where: options.subuid, limits: subidLimits(defs, 'UID') },
+    subgid: { text: readOrEmpty(options.subgid), where: options.subgid, limits: subidLimits(defs, 'GID') },
+  });
+  const result = applyPlan(
+    {
+      changes: [
+        { kind: 'file', path: options.subuid, content: allocation.subuidText, mode: modeOf(options.subuid) },
+        { kind: 'file', path: options.subgid, content: allocation.subgidText, mode: modeOf(options.subgid) },
+      ],
+    },
+    { dryRun: context.dryRun },
+  );
+  const describe = (what: string, range: { start: number; count: number; existing: boolean }): string =>
+    `${what} ${range.start}-${range.start + range.count - 1} (${range.count} ids)${range.existing ? ', already there' : ''}`;
+  context.out.say(`${name}: ${describe(options.subuid, allocation.subuid)}; ${describe(options.subgid, allocation.subgid)}`);
+  return { changed: result.changed, dryRun: context.dryRun, name, subuid: allocation.subuid, subgid: allocation.subgid };
+}

@@ -1,0 +1,44 @@
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AUTHZ_SERVICE, RENEW_SERVICE, RENEW_TIMER, authzServiceUnit, renewServiceUnit, renewTimerUnit } from '@dockauth/profile-d';
+import { InputError } from '@dockauth/ca';
+import { applyPlan } from '../apply/apply-plan.js';
+import { missingDirectories } from '../apply/missing-directories.js';
+import type { Change } from '../apply/plan.js';
+import type { CommandResult } from '../cli.js';
+import type { Context, GlobalOptions } from '../context.js';
+import { daysOption } from '../store-access.js';
+
+export interface SystemdOptions extends GlobalOptions {
+  out: string;
+  exec?: string;
+  within?: string;
+}
+
+/** How units should start this very dockauth: node and the script's real path (or --exec). */
+export function defaultExec(): string {
+  const script = process.argv[1];
+  return script ? `${process.execPath} ${realpathSync(script)}` : process.execPath;
+}
+
+export async function systemdCommand(context: Context, options: SystemdOptions): Promise<CommandResult> {
+  const exec = options.exec ?? defaultExec();
+  if (!exec.startsWith('/')) throw new InputError(`failed to accept --exec ${JSON.stringify(exec)}: systemd needs an absolute path`);
+  const withinDays = daysOption(options.within ?? '30', '--within');
+  const out = resolve(options.out);
+  const input = { exec, dir: context.dir };
+  const units: Array<[string, string]> = [
+    [AUTHZ_SERVICE, authzServiceUnit(input)],
+    [RENEW_SERVICE, renewServiceUnit({ ...input, withinDays })],
+    [RENEW_TIMER, renewTimerUnit()],
+  ];
+  const changes: Change[] = missingDirectories(out, 0o755);
+  for (const [name, text] of units) changes.push({ kind: 'file', path: join(out, name), content: text, mode: 0o644 });
+  const result = applyPlan({ changes }, { dryRun: context.dryRun });
+  const verb = context.dryRun ? 'would write' : result.changed ? 'wrote' : 'unchanged:';
+  for (const [name] of units) context.out.say(`${verb} ${join(out, name)}`);
+  if (result.changed && !context.dryRun) {
+    context.out.say(`Next: systemctl daemon-reload && systemctl enable --now ${AUTHZ_SERVICE} ${RENEW_TIMER}`);
+  }
+  return { changed: result.changed, dryRun: context.dryRun, units: units.map(([name]) => join(out, name)), exec };
+}
