@@ -6,12 +6,14 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'yaml'],
   moduleNameMapper: {
     '^@dockauth/(ca|cli|profile-d|authz)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.yaml$': '<rootDir>/test/support/text-transform.cjs',
   },
   testTimeout: 60000,
 };

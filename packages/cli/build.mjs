@@ -15,5 +15,6 @@ await build({
   // CommonJS dependencies inside an ES module bundle still call require().
   banner: { js: "import { createRequire as __dockauthRequire } from 'node:module'; const require = __dockauthRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
+  loader: { '.yaml': 'text' },
   logLevel: 'warning',
 });

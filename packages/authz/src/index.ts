@@ -1,1 +1,17 @@
-export {};
+/**
+ * @dockauth/authz — the Docker authorization plugin: protocol (protocol/),
+ * request decoding as dockerd reads requests (decode/), the rule engine and route
+ * table (engine/), and the audit log (audit/).
+ */
+export { startPlugin, PLUGIN_CONTENT_TYPE, type PluginOptions, type RunningPlugin } from './protocol/plugin-server.js';
+export { decodeAuthzRequest, type AuthzRequest } from './protocol/authz-request.js';
+export { decide, type Decision, type DecisionInputs } from './engine/decide.js';
+export { parsePolicy, effectiveRules, PolicyError, type Policy } from './engine/policy.js';
+export { loadPolicyFile } from './engine/policy-file.js';
+export { ROUTES, matchRoute } from './engine/routes.js';
+export { OWNER_LABEL, type Account, type DockerLookup, type HostPaths, type ContainerInfo, type ImageInfo, type VolumeInfo } from './engine/lookups.js';
+export { realHostPaths, SystemAccounts } from './host.js';
+export { DockerSocketLookup } from './docker-client.js';
+export { auditRecord } from './audit/audit-log.js';
+export { evaluate } from './engine/decide.js';
+export { requestFromDockerArgs, DockerArgsError, type ExplainedRequest } from './explain/docker-cli.js';

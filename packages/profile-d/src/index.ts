@@ -14,3 +14,4 @@ export { dockerContextFiles, dockerContextId, DOCKER_CONTEXT_NAME, type ContextF
 export { parseSubidFile, type SubidEntry } from './subid/subid-file.js';
 export { parseLoginDefs, subidLimits, DEFAULT_SUBID_LIMITS, type SubidLimits } from './subid/login-defs.js';
 export { allocateSubids, type SubidAllocation, type SubidRange, type SubidFileInput } from './subid/allocate-subids.js';
+export { renderPolicy, type PolicyInput, type PolicySectionInput } from './policy-file.js';

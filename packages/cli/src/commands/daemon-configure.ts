@@ -16,6 +16,7 @@ import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { validateWithDockerd } from '../system/dockerd.js';
 import { SERVER_FILES } from './server-issue.js';
+import { defaultPolicyChange } from './authz.js';
 
 export interface DaemonConfigureOptions extends GlobalOptions {
   daemonJson: string;
@@ -93,6 +94,8 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
     changes.push(...missingDirectories(dirname(dropinPath), 0o755));
     changes.push({ kind: 'file', path: dropinPath, content: dropin.text, mode: 0o644 });
   }
+  // The plugin refuses to start without a policy: the first configure installs the bundled one.
+  if (options.authz !== false) changes.push(...missingDirectories(context.dir, 0o700), ...defaultPolicyChange(context.dir));
   const plan = { changes };
   const preview = applyPlan(plan, { dryRun: true });
   let validated: boolean | null = null;

@@ -1,0 +1,179 @@
+/**
+ * JSON as Go's encoding/json reads it into dockerd's structs, which is not what
+ * JSON.parse gives: struct fields match keys case-insensitively (with Unicode
+ * folding: "ſ" is "s", the Kelvin sign is "k"), and when a key appears twice
+ * (in any case) the last one wins. So the parser keeps every key, in order.
+ */
+export type GoValue =
+  | { kind: 'object'; entries: Array<[string, GoValue]> }
+  | { kind: 'array'; items: GoValue[] }
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; text: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'null' };
+
+export class BodyDecodeError extends Error {}
+
+/** Parses one JSON value; anything after it (which Go's Decoder would silently ignore) is refused. */
+export function parseGoJson(text: string): GoValue {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new BodyDecodeError(`${what} at offset ${i}`);
+  };
+  const space = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const string = (): string => {
+    if (text[i] !== '"') fail('expected a string');
+    const start = i;
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail('control character in string');
+      if (text[i] === '\\') i++;
+      i++;
+    }
+    if (i >= text.length) fail('unterminated string');
+    i++;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      return fail('bad escape in string');
+    }
+  };
+  const value = (depth: number): GoValue => {
+    if (depth > 200) fail('nesting too deep');
+    space();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      const entries: Array<[string, GoValue]> = [];
+      space();
+      if (text[i] === '}') {
+        i++;
+        return { kind: 'object', entries };
+      }
+      for (;;) {
+        space();
+        const key = string();
+        space();
+        if (text[i] !== ':') fail("expected ':'");
+        i++;
+        entries.push([key, value(depth + 1)]);
+        space();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return { kind: 'object', entries };
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (ch === '[') {
+      i++;
+      const items: GoValue[] = [];
+      space();
+      if (text[i] === ']') {
+        i++;
+        return { kind: 'array', items };
+      }
+      for (;;) {
+        items.push(value(depth + 1));
+        space();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return { kind: 'array', items };
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (ch === '"') return { kind: 'string', value: string() };
+    for (const [word, result] of [
+      ['true', { kind: 'bool', value: true }],
+      ['false', { kind: 'bool', value: false }],
+      ['null', { kind: 'null' }],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return result;
+      }
+    }
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match) return fail('expected a value');
+    i += match[0].length;
+    return { kind: 'number', text: match[0] };
+  };
+  const result = value(0);
+  space();
+  if (i < text.length) fail('data after the JSON value');
+  return result;
+}
+
+/** Go's key folding for matching struct field names (bytes.EqualFold semantics for ASCII names). */
+export function foldKey(key: string): string {
+  return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
+}
+
+/** The value Go would decode into struct field `name`: case-insensitive match, last occurrence wins. */
+export function field(value: GoValue | undefined, name: string): GoValue | undefined {
+  if (value?.kind !== 'object') return undefined;
+  const wanted = foldKey(name);
+  let found: GoValue | undefined;
+  for (const [key, entry] of value.entries) if (foldKey(key) === wanted) found = entry;
+  return found;
+}
+
+/** Whether any key folds to `name` (a field that is present, even as null). */
+export function hasField(value: GoValue | undefined, name: string): boolean {
+  return field(value, name) !== undefined;
+}
+
+/** A Go map[string]string: keys are exact (maps do not fold), last wins; null is an empty map. */
+export function stringMap(value: GoValue | undefined, where: string): Map<string, string> {
+  const map = new Map<string, string>();
+  if (value === undefined || value.kind === 'null') return map;
+  if (value.kind !== 'object') throw new BodyDecodeError(`${where} is not an object`);
+  for (const [key, entry] of value.entries) map.set(key, asString(entry, `${where}.${key}`));
+  return map;
+}
+
+export function asString(value: GoValue | undefined, where: string): string {
+  if (value === undefined || value.kind === 'null') return '';
+  if (value.kind !== 'string') throw new BodyDecodeError(`${where} is not a string`);
+  return value.value;
+}
+
+export function asBool(value: GoValue | undefined, where: string): boolean {
+  if (value === undefined || value.kind === 'null') return false;
+  if (value.kind !== 'bool') throw new BodyDecodeError(`${where} is not true or false`);
+  return value.value;
+}
+
+export function asNumber(value: GoValue | undefined, where: string): number {
+  if (value === undefined || value.kind === 'null') return 0;
+  if (value.kind !== 'number') throw new BodyDecodeError(`${where} is not a number`);
+  return Number(value.text);
+}
+
+/** A Go slice: null or absent is nil (undefined here), [] is an empty, non-nil slice. */
+export function asArray(value: GoValue | undefined, where: string): GoValue[] | undefined {
+  if (value === undefined || value.kind === 'null') return undefined;
+  if (value.kind !== 'array') throw new BodyDecodeError(`${where} is not a list`);
+  return value.items;
+}
+
+export function asStringArray(value: GoValue | undefined, where: string): string[] | undefined {
+  return asArray(value, where)?.map((item, index) => asString(item, `${where}[${index}]`));
+}
+
+/** A Go strslice.StrSlice (Cmd, Entrypoint, CapAdd): a list, or a single string. */
+export function asStrSlice(value: GoValue | undefined, where: string): string[] | undefined {
+  if (value?.kind === 'string') return [value.value];
+  return asStringArray(value, where);
+}

@@ -1,0 +1,87 @@
+import { request } from 'node:http';
+import type { ContainerInfo, DockerLookup, ImageInfo, VolumeInfo } from './engine/lookups.js';
+
+/** GET over dockerd's root unix socket; undefined on 404, an error on anything else. */
+function getJson(socketPath: string, path: string, timeoutMs = 5000): Promise<unknown | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: 'GET', timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 404) return resolve(undefined);
+        if (res.statusCode !== 200) return reject(new Error(`dockerd answered ${res.statusCode} for ${path}`));
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error(`dockerd sent unreadable JSON for ${path}`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`dockerd did not answer ${path} in time`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+type Json = Record<string, any>;
+
+/**
+ * Asks dockerd (as root, over its own socket) about containers, exec instances,
+ * images and volumes. Container IDs and exec IDs never change meaning, so what
+ * is learnt by ID is cached; names are looked up every time (they can move).
+ */
+export class DockerSocketLookup implements DockerLookup {
+  private readonly execs = new Map<string, string>();
+  private userns: { value: boolean; at: number } | undefined;
+
+  constructor(private readonly socketPath: string) {}
+
+  async container(reference: string): Promise<ContainerInfo | undefined> {
+    const found = (await getJson(this.socketPath, `/containers/${encodeURIComponent(reference)}/json`)) as Json | undefined;
+    if (!found) return undefined;
+    return {
+      id: String(found.Id),
+      name: String(found.Name ?? '').replace(/^\//, ''),
+      user: String(found.Config?.User ?? ''),
+      labels: (found.Config?.Labels ?? {}) as Record<string, string>,
+      binds: (found.HostConfig?.Binds ?? []) as string[],
+      mounts: ((found.HostConfig?.Mounts ?? []) as Json[]).map((mount) => ({ type: String(mount.Type ?? ''), source: String(mount.Source ?? '') })),
+    };
+  }
+
+  async execContainer(execId: string): Promise<string | undefined> {
+    const cached = this.execs.get(execId);
+    if (cached) return cached;
+    const found = (await getJson(this.socketPath, `/exec/${encodeURIComponent(execId)}/json`)) as Json | undefined;
+    if (!found?.ContainerID) return undefined;
+    if (this.execs.size > 10_000) this.execs.clear();
+    this.execs.set(execId, String(found.ContainerID));
+    return String(found.ContainerID);
+  }
+
+  async image(reference: string): Promise<ImageInfo | undefined> {
+    const found = (await getJson(this.socketPath, `/images/${encodeURIComponent(reference)}/json`)) as Json | undefined;
+    if (!found) return undefined;
+    return { id: String(found.Id), repoTags: (found.RepoTags ?? []) as string[], repoDigests: (found.RepoDigests ?? []) as string[] };
+  }
+
+  async volume(name: string): Promise<VolumeInfo | undefined> {
+    const found = (await getJson(this.socketPath, `/volumes/${encodeURIComponent(name)}`)) as Json | undefined;
+    if (!found) return undefined;
+    return {
+      name: String(found.Name),
+      driver: String(found.Driver ?? ''),
+      options: (found.Options ?? {}) as Record<string, string>,
+      labels: (found.Labels ?? {}) as Record<string, string>,
+    };
+  }
+
+  async usernsRemapped(): Promise<boolean> {
+    if (this.userns && Date.now() - this.userns.at < 60_000) return this.userns.value;
+    const info = (await getJson(this.socketPath, '/info')) as Json | undefined;
+    const value = ((info?.SecurityOptions ?? []) as string[]).some((option) => option.includes('name=userns'));
+    this.userns = { value, at: Date.now() };
+    return value;
+  }
+}

@@ -1,0 +1,209 @@
+import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, hasField, stringMap, type GoValue } from '../decode/go-json.js';
+import { insideRoots, mountRoots, parseBind } from './host-mounts.js';
+import { imageAllowed, imageNames } from './image-reference.js';
+import { OWNER_LABEL } from './lookups.js';
+import { ownContainerProblem, type RuleContext } from './rule-context.js';
+
+/** Namespace modes: "host" escapes the container; "container:X" joins another container's. */
+const NAMESPACES: Array<[string, string]> = [
+  ['NetworkMode', '--network'],
+  ['PidMode', '--pid'],
+  ['IpcMode', '--ipc'],
+  ['UTSMode', '--uts'],
+  ['UsernsMode', '--userns'],
+  ['CgroupnsMode', '--cgroupns'],
+  ['Cgroup', '--cgroup'],
+];
+
+const NO_NEW_PRIVILEGES = new Set(['no-new-privileges', 'no-new-privileges=true', 'no-new-privileges:true']);
+const SIMPLE_FORBIDDEN: Array<[string, string]> = [
+  ['DeviceCgroupRules', '--device-cgroup-rule'],
+  ['Sysctls', '--sysctl'],
+  ['Links', '--link'],
+  ['Annotations', '--annotation'],
+];
+
+/**
+ * Everything in a container-create body that can reach the host. The body is
+ * read as dockerd reads it: `hostConfigs` holds HostConfig and the top level of
+ * the body (older engines take host settings from there), and a setting in
+ * either counts. Returns the problems, each with what to do instead.
+ */
+export async function containerCreateProblems(body: GoValue, context: RuleContext): Promise<string[]> {
+  const { rules, account } = context;
+  const problems: string[] = [];
+  const inner = field(body, 'HostConfig');
+  const hostConfigs = [inner, body].filter((value): value is GoValue => value?.kind === 'object');
+
+  for (const hc of hostConfigs) {
+    if (asBool(field(hc, 'Privileged'), 'Privileged')) problems.push('--privileged is not allowed');
+    for (const cap of [...(asStrSlice(field(hc, 'CapAdd'), 'CapAdd') ?? []), ...(asStrSlice(field(hc, 'Capabilities'), 'Capabilities') ?? [])]) {
+      const name = cap.toUpperCase().replace(/^CAP_/, '');
+      if (!rules.capabilities.has(name)) problems.push(`--cap-add ${cap} is not allowed`);
+    }
+    for (const device of asArray(field(hc, 'Devices'), 'Devices') ?? []) {
+      const path = asString(field(device, 'PathOnHost'), 'Devices.PathOnHost');
+      if (!rules.devices.has(path)) problems.push(`--device ${path} is not allowed`);
+    }
+    if ((asArray(field(hc, 'DeviceRequests'), 'DeviceRequests') ?? []).length > 0 && !rules.devices.has('gpus')) problems.push('--gpus is not allowed');
+    for (const [key, flag] of SIMPLE_FORBIDDEN) {
+      const value = field(hc, key);
+      if ((value?.kind === 'array' && value.items.length > 0) || (value?.kind === 'object' && value.entries.length > 0)) problems.push(`${flag} is not allowed`);
+    }
+    for (const [key, flag] of NAMESPACES) {
+      const mode = asString(field(hc, key), key);
+      if (mode === 'host' && !(key === 'NetworkMode' && rules.hostNetwork)) problems.push(`${flag}=host is not allowed`);
+      if (mode.startsWith('container:')) {
+        const problem = await ownContainerProblem(mode.slice('container:'.length), context, `${flag}=${mode}`);
+        if (problem) problems.push(problem);
+      }
+    }
+    for (const option of asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []) {
+      if (!NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''))) problems.push(`--security-opt ${option} is not allowed (only no-new-privileges)`);
+    }
+    for (const key of ['MaskedPaths', 'ReadonlyPaths']) {
+      const value = field(hc, key);
+      if (value !== undefined && value.kind !== 'null') problems.push(`${key} would change which /proc and /sys paths are hidden: not allowed`);
+    }
+    if (asString(field(hc, 'CgroupParent'), 'CgroupParent') !== '') problems.push('--cgroup-parent is not allowed');
+    const driver = asString(field(hc, 'VolumeDriver'), 'VolumeDriver');
+    if (driver !== '' && driver !== 'local') problems.push(`--volume-driver ${driver} is not allowed`);
+    const runtime = asString(field(hc, 'Runtime'), 'Runtime');
+    if (runtime !== '' && runtime !== 'runc') problems.push(`--runtime ${runtime} is not allowed`);
+    if (asNumber(field(hc, 'OomScoreAdj'), 'OomScoreAdj') < 0) problems.push('a negative --oom-score-adj is not allowed');
+    const logType = asString(field(field(hc, 'LogConfig'), 'Type'), 'LogConfig.Type');
+    if (!rules.logDrivers.has(logType)) problems.push(`--log-driver ${logType} is not allowed`);
+    const ports = field(hc, 'PortBindings');
+    if (ports?.kind === 'object' && !rules.privilegedPorts) {
+      for (const [, bindings] of ports.entries) {
+        for (const binding of asArray(bindings, 'PortBindings') ?? []) {
+          const hostPort = asString(field(binding, 'HostPort'), 'HostPort');
+          const low = Number(hostPort.split('-')[0]);
+          if (hostPort !== '' && low < 1024) problems.push(`publishing host port ${hostPort} is not allowed (ports below 1024 are root's): use 1024 or above`);
+        }
+      }
+    }
+    for (const group of asStringArray(field(hc, 'GroupAdd'), 'GroupAdd') ?? []) {
+      if (!/^\d+$/.test(group)) problems.push(`--group-add ${group}: give the numeric gid`);
+      else if (!account.gids.includes(Number(group))) problems.push(`--group-add ${group} is not one of your groups`);
+    }
+    for (const source of asStringArray(field(hc, 'VolumesFrom'), 'VolumesFrom') ?? []) {
+      const problem = await ownContainerProblem(source.replace(/:(ro|rw)$/, ''), context, `--volumes-from ${source}`);
+      if (problem) problems.push(problem);
+    }
+    problems.push(...(await mountProblems(hc, context)));
+  }
+
+  for (const [network] of field(field(body, 'NetworkingConfig'), 'EndpointsConfig')?.kind === 'object'
+    ? (field(field(body, 'NetworkingConfig'), 'EndpointsConfig') as Extract<GoValue, { kind: 'object' }>).entries
+    : []) {
+    if (network === 'host' && !rules.hostNetwork) problems.push('--network host is not allowed');
+  }
+  problems.push(...identityProblems(body, context));
+  const labels = stringMap(field(body, 'Labels'), 'Labels');
+  const owner = labels.get(OWNER_LABEL);
+  if (owner !== undefined && owner !== account.name) problems.push(`--label ${OWNER_LABEL}=${owner} is not you: use ${OWNER_LABEL}=${account.name}`);
+  if (rules.runAs === 'any' && owner !== account.name && !/^\d+:\d+$/.test(asString(field(body, 'User'), 'User'))) {
+    problems.push(`add --label ${OWNER_LABEL}=${account.name} so your container stays yours`);
+  }
+  problems.push(...(await imageProblems(asString(field(body, 'Image'), 'Image'), context)));
+  return [...new Set(problems)];
+}
+
+/** The user a container runs as, and its supplementary groups: the user's own, unless the policy says any. */
+function identityProblems(body: GoValue, context: RuleContext): string[] {
+  const { account, rules } = context;
+  const user = asString(field(body, 'User'), 'User');
+  const own = `${account.uid}:${account.gid}`;
+  if (rules.runAs === 'any') return [];
+  const match = /^(\d+):(\d+)$/.exec(user);
+  if (!match) {
+    return [user === '' ? `run as yourself: add -u ${own}` : `-u ${user}: give your numeric uid and gid: -u ${own}`];
+  }
+  if (Number(match[1]) !== account.uid) return [`-u ${user} is not you: run as yourself with -u ${own}`];
+  if (!account.gids.includes(Number(match[2]))) return [`-u ${user}: gid ${match[2]} is not one of your groups (use -u ${own})`];
+  if (rules.noNewPrivileges) {
+    const hostConfigs = [field(body, 'HostConfig'), body];
+    const hasNnp = hostConfigs.some((hc) => (asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []).some((option) => NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''))));
+    if (!hasNnp) return ['add --security-opt no-new-privileges (so nothing in the image can become root)'];
+  }
+  return [];
+}
+
+/** -v/--mount: host paths only inside the policy's roots; named volumes only plain local ones. */
+async function mountProblems(hc: GoValue, context: RuleContext): Promise<string[]> {
+  const problems: string[] = [];
+  const roots = mountRoots(context.rules.mounts, context.account, context.paths);
+  const checkHostPath = (source: string, flag: string): void => {
+    const { inside, resolved } = insideRoots(source, roots, context.paths);
+    if (!inside) problems.push(`${flag}: ${resolved} is outside the directories you may mount (${roots.join(', ') || 'none'})`);
+  };
+  for (const bind of asStringArray(field(hc, 'Binds'), 'Binds') ?? []) {
+    const parsed = parseBind(bind);
+    if (!parsed) problems.push(`-v ${bind}: not a volume specification dockerd would read the same way`);
+    else if (parsed.kind === 'bind') checkHostPath(parsed.source, `-v ${bind}`);
+    else if (parsed.kind === 'volume') problems.push(...(await volumeProblems(parsed.source, `-v ${bind}`, context, checkHostPath)));
+  }
+  for (const mount of asArray(field(hc, 'Mounts'), 'Mounts') ?? []) {
+    const type = asString(field(mount, 'Type'), 'Mounts.Type');
+    const source = asString(field(mount, 'Source'), 'Mounts.Source');
+    const flag = `--mount type=${type},source=${source}`;
+    if (type === 'bind') {
+      checkHostPath(source, flag);
+      const options = field(mount, 'BindOptions');
+      const propagation = asString(field(options, 'Propagation'), 'BindOptions.Propagation');
+      if (!['', 'private', 'rprivate'].includes(propagation)) problems.push(`${flag}: bind-propagation=${propagation} is not allowed`);
+      if (asBool(field(options, 'CreateMountpoint'), 'BindOptions.CreateMountpoint')) problems.push(`${flag}: bind-create-mountpoint is not allowed`);
+    } else if (type === 'volume') {
+      const driverConfig = field(field(mount, 'VolumeOptions'), 'DriverConfig');
+      const driverName = asString(field(driverConfig, 'Name'), 'DriverConfig.Name');
+      if ((driverName !== '' && driverName !== 'local') || stringMap(field(driverConfig, 'Options'), 'DriverConfig.Options').size > 0) {
+        problems.push(`${flag}: volume driver options are not allowed (they can mount host paths)`);
+      }
+      if (source !== '') problems.push(...(await volumeProblems(source, flag, context, checkHostPath)));
+    } else if (type !== 'tmpfs') {
+      problems.push(`--mount type=${type} is not allowed`);
+    }
+  }
+  return problems;
+}
+
+/** A named volume that exists: plain local only, or a local bind whose device lies inside the roots. */
+async function volumeProblems(name: string, flag: string, context: RuleContext, checkHostPath: (source: string, flag: string) => void): Promise<string[]> {
+  const volume = await context.docker.volume(name);
+  if (!volume) return []; // dockerd will create a new, empty local volume
+  if (volume.driver !== 'local') return [`${flag}: volume ${name} uses driver ${volume.driver}, which is not allowed`];
+  const options = volume.options;
+  if (Object.keys(options).length === 0) return [];
+  if ((options.o ?? '').split(',').includes('bind') && options.device) {
+    checkHostPath(options.device, `${flag} (volume ${name} binds ${options.device})`);
+    return [];
+  }
+  return [`${flag}: volume ${name} mounts ${options.device ?? 'a device'} with options ${JSON.stringify(options)}, which is not allowed`];
+}
+
+/** The image, by every name it answers to (a tag can be re-pointed; a container can name it by ID). */
+export async function imageProblems(reference: string, context: RuleContext): Promise<string[]> {
+  if (reference === '') return ['no image given'];
+  const info = await context.docker.image(reference);
+  const names = imageNames(reference, info);
+  if (imageAllowed(names, context.rules.images)) return [];
+  return [`image ${reference} (${names.join(', ') || 'untagged'}) is not on the allowed list: ask your administrator which images you may run`];
+}
+
+/** On start the mounts are checked again: a path swapped for a symlink since create must not get through. */
+export async function startProblems(reference: string, context: RuleContext): Promise<string[]> {
+  const info = await context.docker.container(reference);
+  if (!info) return [];
+  const roots = mountRoots(context.rules.mounts, context.account, context.paths);
+  const problems: string[] = [];
+  const sources = [
+    ...info.binds.map(parseBind).filter((bind) => bind?.kind === 'bind').map((bind) => bind!.source),
+    ...info.mounts.filter((mount) => mount.type === 'bind').map((mount) => mount.source),
+  ];
+  for (const source of sources) {
+    const { inside, resolved } = insideRoots(source, roots, context.paths);
+    if (!inside) problems.push(`mount of ${source} now resolves to ${resolved}, outside the directories you may mount`);
+  }
+  return problems;
+}

@@ -1,0 +1,55 @@
+/** What the engine asks about the host and the daemon; the plugin server supplies real ones, tests fakes. */
+
+/** A local account as the plugin judges it. */
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  /** Every gid the user belongs to (primary and supplementary). */
+  gids: number[];
+  /** Their group names on this host. */
+  groups: string[];
+}
+
+/** dockerd's own record of a container (GET /containers/{id}/json over the root socket). */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  /** Config.User as stored: "uid:gid", a name, or "". */
+  user: string;
+  labels: Record<string, string>;
+  binds: string[];
+  mounts: Array<{ type: string; source: string }>;
+}
+
+export interface ImageInfo {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+}
+
+export interface VolumeInfo {
+  name: string;
+  driver: string;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface DockerLookup {
+  container(reference: string): Promise<ContainerInfo | undefined>;
+  /** The container an exec instance belongs to. */
+  execContainer(execId: string): Promise<string | undefined>;
+  image(reference: string): Promise<ImageInfo | undefined>;
+  volume(name: string): Promise<VolumeInfo | undefined>;
+  /** Whether the daemon runs with userns-remap (root in a container is nobody on the host). */
+  usernsRemapped(): Promise<boolean>;
+}
+
+/** Host paths as the kernel will see them when it mounts: symlinks and ".." resolved. */
+export interface HostPaths {
+  resolve(path: string): string;
+}
+
+/** The label that names a container's or volume's owner. */
+export const OWNER_LABEL = 'dockauth.owner';

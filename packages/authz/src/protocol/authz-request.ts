@@ -1,0 +1,46 @@
+/** An AuthZReq/AuthZRes as dockerd sends it (moby pkg/authorization Request), decoded. */
+export interface AuthzRequest {
+  user: string | undefined;
+  authMethod: string | undefined;
+  method: string;
+  uri: string;
+  /** The body, when dockerd forwarded it (JSON content type, under 1 MiB). */
+  body: Buffer | undefined;
+  headers: Record<string, string>;
+  /** The client's certificates, PEM, leaf first. */
+  peerCertificates: string[];
+}
+
+export class ProtocolError extends Error {}
+
+/**
+ * Reads dockerd's JSON: Go encodes []byte as base64, so RequestBody is base64,
+ * and each RequestPeerCertificates entry is base64 of a PEM block.
+ */
+export function decodeAuthzRequest(json: unknown): AuthzRequest {
+  if (typeof json !== 'object' || json === null) throw new ProtocolError('request is not a JSON object');
+  const value = json as Record<string, unknown>;
+  const text = (key: string): string | undefined => {
+    const found = value[key];
+    if (found === undefined || found === null) return undefined;
+    if (typeof found !== 'string') throw new ProtocolError(`${key} is not a string`);
+    return found;
+  };
+  const headers: Record<string, string> = {};
+  if (value.RequestHeaders !== undefined && value.RequestHeaders !== null) {
+    if (typeof value.RequestHeaders !== 'object') throw new ProtocolError('RequestHeaders is not an object');
+    for (const [key, header] of Object.entries(value.RequestHeaders as Record<string, unknown>)) headers[key] = String(header);
+  }
+  const certificates = value.RequestPeerCertificates ?? [];
+  if (!Array.isArray(certificates)) throw new ProtocolError('RequestPeerCertificates is not a list');
+  const body = text('RequestBody');
+  return {
+    user: text('User') || undefined,
+    authMethod: text('UserAuthNMethod'),
+    method: text('RequestMethod') ?? '',
+    uri: text('RequestUri') ?? '',
+    body: body === undefined ? undefined : Buffer.from(body, 'base64'),
+    headers,
+    peerCertificates: certificates.map((certificate) => Buffer.from(String(certificate), 'base64').toString('utf8')),
+  };
+}
