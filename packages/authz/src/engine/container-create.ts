@@ -103,7 +103,9 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
   const labels = stringMap(field(body, 'Labels'), 'Labels');
   const owner = labels.get(OWNER_LABEL);
   if (owner !== undefined && owner !== account.name) problems.push(`--label ${OWNER_LABEL}=${owner} is not you: use ${OWNER_LABEL}=${account.name}`);
-  if (rules.runAs === 'any' && owner !== account.name && !/^\d+:\d+$/.test(asString(field(body, 'User'), 'User'))) {
+  // Ownership falls back to the uid a container runs as, which is only the user's when it is their own.
+  const runsAsOwnUid = Number(/^(\d+)(:\d+)?$/.exec(asString(field(body, 'User'), 'User'))?.[1] ?? -1) === account.uid;
+  if (rules.runAs === 'any' && owner !== account.name && !runsAsOwnUid) {
     problems.push(`add --label ${OWNER_LABEL}=${account.name} so your container stays yours`);
   }
   problems.push(...(await imageProblems(asString(field(body, 'Image'), 'Image'), context)));
