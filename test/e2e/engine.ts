@@ -1,0 +1,183 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DOCKAUTH_BIN, dockauth } from '../support/dockauth.js';
+
+/** Why the end-to-end suite cannot run here, or undefined when it can. */
+export function e2eSkipReason(): string | undefined {
+  if (process.geteuid?.() !== 0) return 'needs root (to run dockerd and create local users)';
+  for (const tool of ['dockerd', 'docker', 'useradd', 'su']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install -y docker.io busybox-static)`;
+  }
+  const ldd = spawnSync('ldd', ['/bin/busybox'], { encoding: 'utf8' });
+  if (!existsSync('/bin/busybox') || !`${ldd.stdout}${ldd.stderr}`.includes('not a dynamic executable')) {
+    return 'static busybox is not installed (apt-get install -y busybox-static)';
+  }
+  return undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A process started by the harness, stopped by its process group (and killed if it will not stop). */
+class Managed {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly log: string,
+  ) {}
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.alive || this.child.pid === undefined) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    try {
+      process.kill(-this.child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(this.child.pid as number), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function startManaged(name: string, command: string, args: string[], log: string): Managed {
+  const fd = openSync(log, 'a');
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+  return new Managed(name, child, log);
+}
+
+export interface Engine {
+  dir: string;
+  state: string;
+  port: number;
+  dockerHost: string;
+  rootSocket: string;
+  pluginName: string;
+  pluginSocket: string;
+  audit: string;
+  policy: string;
+  dockerd: Managed;
+  plugin: Managed;
+  /** docker against the root socket: the administrator. */
+  admin(args: string[]): { status: number; stdout: string; stderr: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * A private dockerd configured by `dockauth daemon configure`, with its hosts
+ * rewritten to a private unix socket and TCP on 127.0.0.1, private data and exec
+ * roots, no bridge and no iptables — it touches no address but loopback — and
+ * the plugin run by `dockauth authz serve` on a socket of its own.
+ */
+export async function startEngine(options: { dir: string; state: string; extraConfig?: Record<string, unknown>; policyText: string; label: string }): Promise<Engine> {
+  const dir = join(options.dir, options.label);
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const pluginName = `dockauth-e2e-${randomBytes(4).toString('hex')}`;
+  const pluginSocket = `/run/docker/plugins/${pluginName}.sock`;
+  const rootSocket = join(dir, 'docker.sock');
+  const ssl = join(options.dir, 'ssl');
+  const daemonJson = join(dir, 'daemon.json');
+  const unit = join(dir, 'docker.service');
+  writeFileSync(unit, '[Service]\nExecStart=/usr/sbin/dockerd\n');
+  const configured = dockauth(['--dir', options.state, '--json', 'daemon', 'configure', '--daemon-json', daemonJson, '--tls-dir', ssl,
+    '--listen', `tcp://127.0.0.1:${port}`, '--systemd-dropin', join(dir, 'dropin.conf'), '--systemd-unit', unit]);
+  if (configured.status !== 0) throw new Error(`daemon configure failed: ${configured.stderr}`);
+  const config = JSON.parse(readFileSync(daemonJson, 'utf8')) as Record<string, unknown>;
+  // The harness's own rewrites: a private socket instead of the system's, this run's plugin name.
+  config.hosts = [`unix://${rootSocket}`, `tcp://127.0.0.1:${port}`];
+  config['authorization-plugins'] = [pluginName];
+  Object.assign(config, options.extraConfig ?? {});
+  writeFileSync(daemonJson, JSON.stringify(config, null, 2));
+  const policy = join(dir, 'policy.yaml');
+  writeFileSync(policy, options.policyText);
+  const audit = join(dir, 'audit.log');
+
+  const plugin = startManaged('plugin', process.execPath, [DOCKAUTH_BIN, '--dir', options.state, 'authz', 'serve', '--socket', pluginSocket,
+    '--policy', policy, '--audit', audit, '--docker-socket', rootSocket], join(dir, 'plugin.log'));
+  await waitFor('the plugin socket', () => existsSync(pluginSocket));
+  const dockerd = startManaged('dockerd', 'dockerd', ['--config-file', daemonJson, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
+    '--pidfile', join(dir, 'dockerd.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], join(dir, 'dockerd.log'));
+  const admin = (args: string[]): { status: number; stdout: string; stderr: string } => {
+    const result = spawnSync('docker', ['-H', `unix://${rootSocket}`, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined } });
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  };
+  try {
+    await waitFor('dockerd', () => existsSync(rootSocket) && admin(['version', '--format', '{{.Server.Version}}']).status === 0, 60_000);
+  } catch (error) {
+    await plugin.stop();
+    await dockerd.stop();
+    throw new Error(`${(error as Error).message}\n${readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-20).join('\n')}`);
+  }
+  return {
+    dir,
+    state: options.state,
+    port,
+    dockerHost: `tcp://127.0.0.1:${port}`,
+    rootSocket,
+    pluginName,
+    pluginSocket,
+    audit,
+    policy,
+    dockerd,
+    plugin,
+    admin,
+    async stop() {
+      for (const id of admin(['ps', '-aq']).stdout.split('\n').filter(Boolean)) admin(['rm', '-f', id]);
+      await dockerd.stop();
+      await plugin.stop();
+      spawnSync('sh', ['-c', `grep -o ' ${dir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+    },
+  };
+}
+
+/** A root filesystem holding the static busybox, imported without any registry. */
+export function importTestImage(engine: Engine, name: string): void {
+  const rootfs = mkdtempSync(join(engine.dir, 'rootfs-'));
+  for (const dir of ['bin', 'etc', 'tmp']) mkdirSync(join(rootfs, dir));
+  chmodSync(join(rootfs, 'tmp'), 0o1777);
+  execFileSync('cp', ['/bin/busybox', join(rootfs, 'bin', 'busybox')]);
+  for (const applet of ['sh', 'id', 'ls', 'cat', 'touch', 'echo', 'sleep', 'stat', 'mkdir', 'true']) execFileSync('ln', ['-s', 'busybox', join(rootfs, 'bin', applet)]);
+  writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
+  writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
+  const tar = spawnSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
+  const imported = spawnSync('docker', ['-H', `unix://${engine.rootSocket}`, 'import', '-', name], { input: tar.stdout, encoding: 'utf8' });
+  if (imported.status !== 0) throw new Error(`docker import failed: ${imported.stderr}`);
+  rmSync(rootfs, { recursive: true, force: true });
+}
+
+/** Runs a command as a local user in a login shell that sources the profile.d script, with the real docker CLI. */
+export function asUser(user: string, profile: string, command: string, env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  const exports = Object.entries(env).map(([key, value]) => `export ${key}='${value}'; `).join('');
+  const result = spawnSync('su', ['-', user, '-s', '/bin/sh', '-c', `${exports}. ${profile}; ${command}`], { encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status ?? -1, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+}
