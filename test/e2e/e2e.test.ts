@@ -166,3 +166,65 @@ describeE2e('dockauth on a real dockerd', () => {
     expect(run(alice, 'docker ps -q').status).toBe(0);
   });
 });
+
+describeE2e('userns-remap mode, on a second dockerd', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let state: string;
+  let profile: string;
+  let engine: Engine;
+  let alice: LocalUser;
+  let remap: LocalUser;
+  let saved: Record<string, string | undefined>;
+  let rangeStart: number;
+
+  beforeAll(async () => {
+    temp = makeTempDir('dae2u-');
+    chmodSync(temp.dir, 0o755);
+    state = join(temp.dir, 'state');
+    saved = Object.fromEntries(['/etc/subuid', '/etc/subgid'].map((file) => [file, existsSync(file) ? readFileSync(file, 'utf8') : undefined]));
+    const ok = (args: string[]): string => {
+      const result = dockauth(['--dir', state, ...args]);
+      if (result.status !== 0) throw new Error(`dockauth ${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    ok(['ca', 'init']);
+    ok(['server', 'issue', '--host', 'localhost', '--ip', '127.0.0.1', '--out', join(temp.dir, 'ssl')]);
+    ok(['authz', 'init']);
+    alice = createUser('e2u');
+    remap = createUser('e2r');
+    ok(['user', 'add', alice.name]);
+    rangeStart = JSON.parse(ok(['--json', 'subid', 'add', remap.name])).subuid.start;
+    // With the remap, root inside a container is nobody outside: this host's policy lets users be root inside.
+    const policyText = POLICY(readFileSync(join(state, 'policy.yaml'), 'utf8')).replace('run_as: self', 'run_as: any');
+    engine = await startEngine({ dir: temp.dir, state, policyText, label: 'userns', usernsRemap: remap.name });
+    profile = join(temp.dir, 'profile.d', 'dockauth.sh');
+    ok(['profile-d', '--out', join(temp.dir, 'profile.d'), '--docker-host', engine.dockerHost]);
+    importTestImage(engine, IMAGE);
+  }, 180_000);
+
+  afterAll(async () => {
+    await engine?.stop();
+    for (const [file, text] of Object.entries(saved ?? {})) if (text !== undefined) writeFileSync(file, text);
+    for (const user of [alice, remap]) if (user) removeUser(user);
+    temp?.cleanup();
+  }, 120_000);
+
+  test('dockerd runs remapped to the range dockauth subid add allocated', () => {
+    expect(engine.admin(['info', '--format', '{{.SecurityOptions}}']).stdout).toContain('name=userns');
+    expect(readFileSync('/etc/subuid', 'utf8')).toContain(`${remap.name}:${rangeStart}:65536`);
+  });
+
+  test('root in alice\'s container is the first id of the range on the host', () => {
+    expect(asUser(alice.name, profile, 'mkdir -m 777 $HOME/shared').status).toBe(0);
+    const result = asUser(alice.name, profile, `docker run --rm -u 0:0 --label dockauth.owner=${alice.name} -v $HOME/shared:/shared ${IMAGE} sh -c 'id -u; touch /shared/made-by-root'`);
+    expect(result).toMatchObject({ status: 0, stdout: '0' });
+    const file = statSync(join(alice.home, 'shared', 'made-by-root'));
+    expect([file.uid, file.gid]).toEqual([rangeStart, rangeStart]);
+  });
+
+  test('--userns=host, the escape from the remapping, is denied', () => {
+    const result = asUser(alice.name, profile, `docker run --rm -u 0:0 --label dockauth.owner=${alice.name} --userns=host ${IMAGE} id -u`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`authorization denied by plugin ${engine.pluginName}: .*--userns=host is not allowed`));
+  });
+});

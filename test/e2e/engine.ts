@@ -98,7 +98,7 @@ export interface Engine {
  * roots, no bridge and no iptables — it touches no address but loopback — and
  * the plugin run by `dockauth authz serve` on a socket of its own.
  */
-export async function startEngine(options: { dir: string; state: string; extraConfig?: Record<string, unknown>; policyText: string; label: string }): Promise<Engine> {
+export async function startEngine(options: { dir: string; state: string; usernsRemap?: string; policyText: string; label: string }): Promise<Engine> {
   const dir = join(options.dir, options.label);
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -110,13 +110,13 @@ export async function startEngine(options: { dir: string; state: string; extraCo
   const unit = join(dir, 'docker.service');
   writeFileSync(unit, '[Service]\nExecStart=/usr/sbin/dockerd\n');
   const configured = dockauth(['--dir', options.state, '--json', 'daemon', 'configure', '--daemon-json', daemonJson, '--tls-dir', ssl,
-    '--listen', `tcp://127.0.0.1:${port}`, '--systemd-dropin', join(dir, 'dropin.conf'), '--systemd-unit', unit]);
+    '--listen', `tcp://127.0.0.1:${port}`, '--systemd-dropin', join(dir, 'dropin.conf'), '--systemd-unit', unit,
+    ...(options.usernsRemap ? ['--userns-remap', options.usernsRemap] : [])]);
   if (configured.status !== 0) throw new Error(`daemon configure failed: ${configured.stderr}`);
   const config = JSON.parse(readFileSync(daemonJson, 'utf8')) as Record<string, unknown>;
   // The harness's own rewrites: a private socket instead of the system's, this run's plugin name.
   config.hosts = [`unix://${rootSocket}`, `tcp://127.0.0.1:${port}`];
   config['authorization-plugins'] = [pluginName];
-  Object.assign(config, options.extraConfig ?? {});
   writeFileSync(daemonJson, JSON.stringify(config, null, 2));
   const policy = join(dir, 'policy.yaml');
   writeFileSync(policy, options.policyText);
