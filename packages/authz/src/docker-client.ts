@@ -1,10 +1,13 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import type { ContainerInfo, DockerLookup, ImageInfo, VolumeInfo } from './engine/lookups.js';
+
+/** Connections to dockerd are kept open between look-ups. */
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 /** GET over dockerd's root unix socket; undefined on 404, an error on anything else. */
 function getJson(socketPath: string, path: string, timeoutMs = 5000): Promise<unknown | undefined> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: 'GET', timeout: timeoutMs }, (res) => {
+    const req = request({ socketPath, path, method: 'GET', timeout: timeoutMs, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -33,6 +36,11 @@ type Json = Record<string, any>;
  */
 export class DockerSocketLookup implements DockerLookup {
   private readonly execs = new Map<string, string>();
+  /**
+   * Image names resolved in the last 2 seconds. Users can neither tag nor import
+   * (the policy's image rules), so within that time a name still means what it did.
+   */
+  private readonly images = new Map<string, { info: ImageInfo | undefined; at: number }>();
   private userns: { value: boolean; at: number } | undefined;
 
   constructor(private readonly socketPath: string) {}
@@ -61,9 +69,13 @@ export class DockerSocketLookup implements DockerLookup {
   }
 
   async image(reference: string): Promise<ImageInfo | undefined> {
+    const cached = this.images.get(reference);
+    if (cached && Date.now() - cached.at < 2000) return cached.info;
     const found = (await getJson(this.socketPath, `/images/${encodeURIComponent(reference)}/json`)) as Json | undefined;
-    if (!found) return undefined;
-    return { id: String(found.Id), repoTags: (found.RepoTags ?? []) as string[], repoDigests: (found.RepoDigests ?? []) as string[] };
+    const info = found ? { id: String(found.Id), repoTags: (found.RepoTags ?? []) as string[], repoDigests: (found.RepoDigests ?? []) as string[] } : undefined;
+    if (this.images.size > 1000) this.images.clear();
+    this.images.set(reference, { info, at: Date.now() });
+    return info;
   }
 
   async volume(name: string): Promise<VolumeInfo | undefined> {

@@ -120,13 +120,19 @@ export function foldKey(key: string): string {
   return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
 }
 
+/** Each object's keys folded once: folded key → the last value given under any spelling. */
+const foldedFields = new WeakMap<object, Map<string, GoValue>>();
+
 /** The value Go would decode into struct field `name`: case-insensitive match, last occurrence wins. */
 export function field(value: GoValue | undefined, name: string): GoValue | undefined {
   if (value?.kind !== 'object') return undefined;
-  const wanted = foldKey(name);
-  let found: GoValue | undefined;
-  for (const [key, entry] of value.entries) if (foldKey(key) === wanted) found = entry;
-  return found;
+  let folded = foldedFields.get(value);
+  if (!folded) {
+    folded = new Map();
+    for (const [key, entry] of value.entries) folded.set(foldKey(key), entry);
+    foldedFields.set(value, folded);
+  }
+  return folded.get(name.toLowerCase());
 }
 
 /** Whether any key folds to `name` (a field that is present, even as null). */

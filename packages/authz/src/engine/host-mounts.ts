@@ -1,11 +1,32 @@
 import { posix } from 'node:path';
 import type { Account, HostPaths } from './lookups.js';
 
+/**
+ * Resolved roots, kept for a second: they come from the policy and from home
+ * paths the user cannot change (a home's parent is root's), unlike bind sources,
+ * which are resolved on every request.
+ */
+const resolvedRoots = new WeakMap<HostPaths, Map<string, { path: string; at: number }>>();
+
+function resolveRoot(path: string, paths: HostPaths): string {
+  let cache = resolvedRoots.get(paths);
+  if (!cache) {
+    cache = new Map();
+    resolvedRoots.set(paths, cache);
+  }
+  const cached = cache.get(path);
+  if (cached && Date.now() - cached.at < 1000) return cached.path;
+  const resolved = paths.resolve(path);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(path, { path: resolved, at: Date.now() });
+  return resolved;
+}
+
 /** The policy's mount roots for a user: "~" and "~/x" become their home, others stay absolute; all resolved. */
 export function mountRoots(patterns: readonly string[], account: Account, paths: HostPaths): string[] {
   return patterns.map((pattern) => {
     const absolute = pattern === '~' ? account.home : pattern.startsWith('~/') ? posix.join(account.home, pattern.slice(2)) : pattern;
-    return paths.resolve(absolute);
+    return resolveRoot(absolute, paths);
   });
 }
 

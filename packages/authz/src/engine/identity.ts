@@ -10,6 +10,29 @@ export interface Inventory {
   find(serial: string): CertificateRecord | undefined;
 }
 
+/** The DER bytes inside a PEM block, without parsing the certificate. */
+function pemBody(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+/** Parsed peer certificates by PEM: the same user presents the same one on every request. */
+const leaves = new Map<string, { serial: string; der: Buffer } | null>();
+
+function parseLeaf(pem: string): { serial: string; der: Buffer } | null {
+  const cached = leaves.get(pem);
+  if (cached !== undefined) return cached;
+  let parsed: { serial: string; der: Buffer } | null;
+  try {
+    const certificate = new X509Certificate(pem);
+    parsed = { serial: normalizeSerial(certificate.serialNumber), der: certificate.raw };
+  } catch {
+    parsed = null;
+  }
+  if (leaves.size >= 4096) leaves.clear();
+  leaves.set(pem, parsed);
+  return parsed;
+}
+
 /**
  * dockerd accepts any certificate our CA signed and takes its CN as the user.
  * The plugin accepts only a client certificate the inventory holds, issued to
@@ -17,20 +40,35 @@ export interface Inventory {
  * every request, so a revocation counts from the next one.
  */
 export function checkIdentity(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date = new Date()): IdentityResult {
+  const key = `${user}\n${peerCertificates[0] ?? ''}`;
+  const cached = verdicts.get(inventory)?.get(key);
+  if (cached && now.getTime() - cached.at >= 0 && now.getTime() - cached.at < VERDICT_TTL_MS) return cached.result;
+  const result = checkIdentityNow(user, peerCertificates, inventory, now);
+  let cache = verdicts.get(inventory);
+  if (!cache) {
+    cache = new Map();
+    verdicts.set(inventory, cache);
+  }
+  if (cache.size > 4096) cache.clear();
+  cache.set(key, { result, at: now.getTime() });
+  return result;
+}
+
+/** A verdict is reused for a quarter of a second: a revocation still counts within one. */
+const VERDICT_TTL_MS = 250;
+const verdicts = new WeakMap<Inventory, Map<string, { result: IdentityResult; at: number }>>();
+
+function checkIdentityNow(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date): IdentityResult {
   const leafPem = peerCertificates[0];
   if (!leafPem) return { ok: false, serial: null, reason: 'no client certificate reached the plugin' };
-  let leaf: X509Certificate;
-  try {
-    leaf = new X509Certificate(leafPem);
-  } catch {
-    return { ok: false, serial: null, reason: 'the client certificate could not be read' };
-  }
-  const serial = normalizeSerial(leaf.serialNumber);
+  const leaf = parseLeaf(leafPem);
+  if (!leaf) return { ok: false, serial: null, reason: 'the client certificate could not be read' };
+  const serial = leaf.serial;
   const record = inventory.find(serial);
   if (!record) return { ok: false, serial, reason: `certificate ${serial} was not issued by this host's dockauth CA` };
   if (record.profile !== 'client') return { ok: false, serial, reason: `certificate ${serial} is a ${record.profile} certificate, not a user's` };
   if (record.user !== user) return { ok: false, serial, reason: `certificate ${serial} was issued to ${record.user}, not to ${user}` };
-  if (!new X509Certificate(record.certificatePem).raw.equals(leaf.raw)) {
+  if (!pemBody(record.certificatePem).equals(leaf.der)) {
     return { ok: false, serial, reason: `certificate ${serial} does not match the one this CA issued` };
   }
   const state = certificateState(record, now);

@@ -58,9 +58,20 @@ export class SerialTakenError extends Error {}
  */
 export class Inventory {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  /** Statements compile once per connection: the plugin looks serials up on every request. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   static create(path: string): Inventory {
@@ -146,15 +157,13 @@ export class Inventory {
   }
 
   find(serial: string): CertificateRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial) as Row | undefined;
+    const row = this.statement('SELECT * FROM certificates WHERE serial = ?').get(serial) as Row | undefined;
     return row && fromRow(row);
   }
 
   /** A user's certificates, newest expiry first. */
   byUser(user: string): CertificateRecord[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM certificates WHERE user = ? AND profile = 'client' ORDER BY not_after DESC`)
-      .all(user) as Row[];
+    const rows = this.statement(`SELECT * FROM certificates WHERE user = ? AND profile = 'client' ORDER BY not_after DESC`).all(user) as Row[];
     return rows.map(fromRow);
   }
 
