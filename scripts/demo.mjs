@@ -16,6 +16,8 @@ const steps = [
     '--systemd-dropin', join(demo, 'systemd', 'docker.service.d', 'dockauth.conf')],
   ['user', 'add', 'alice', 'bob', '--group', 'demo', '--out', join(demo, 'users')],
   ['user', 'list'],
+  ['profile-d', '--out', join(demo, 'profile.d')],
+  ['systemd', '--out', join(demo, 'systemd')],
 ];
 
 for (const step of steps) {
@@ -23,5 +25,8 @@ for (const step of steps) {
   const result = spawnSync(process.execPath, [bin, '--dir', join(demo, 'ca'), '-y', ...step], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-console.log(`\nEverything is in ${demo}: ca/ (the CA store), docker-ssl/, docker/daemon.json, users/alice and users/bob.`);
+// What the plugin would say to a user trying the classic escape (exit 1: denied, as expected).
+console.log(`\n$ dockauth --dir demo-state/ca authz check --user ${process.env.USER ?? 'root'} -- run --privileged -v /:/host alpine`);
+spawnSync(process.execPath, [bin, '--dir', join(demo, 'ca'), 'authz', 'check', '--user', process.env.USER || 'root', '--', 'run', '--privileged', '-v', '/:/host', 'alpine'], { stdio: 'inherit' });
+console.log(`\nEverything is in ${demo}: ca/ (the CA store and policy.yaml), docker-ssl/, docker/daemon.json, users/alice and users/bob, profile.d/, systemd/.`);
 console.log('Verify a user certificate: openssl verify -CAfile demo-state/users/alice/ca.pem demo-state/users/alice/cert.pem');
