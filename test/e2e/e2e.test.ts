@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dockauth } from '../support/dockauth.js';
 import { makeTempDir } from '../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../support/users.js';
-import { asUser, e2eSkipReason, importTestImage, startEngine, type Engine } from './engine.js';
+import { asUser, e2eSkipReason, finishHost, prepareHost, startEngine, type Engine } from './engine.js';
 
 // The whole product on a real dockerd, used by real local users through the real docker CLI.
 const skip = e2eSkipReason();
@@ -43,23 +43,14 @@ describeE2e('dockauth on a real dockerd', () => {
   beforeAll(async () => {
     temp = makeTempDir('dae2e-');
     chmodSync(temp.dir, 0o755);
-    state = join(temp.dir, 'state');
-    const ok = (args: string[]): void => {
-      const result = dockauth(['--dir', state, ...args]);
-      if (result.status !== 0) throw new Error(`dockauth ${args.join(' ')}: ${result.stderr}`);
-    };
-    ok(['ca', 'init', '--cn', 'E2E CA']);
-    ok(['server', 'issue', '--host', 'localhost', '--ip', '127.0.0.1', '--out', join(temp.dir, 'ssl')]);
-    ok(['authz', 'init']);
-    policyText = POLICY(readFileSync(join(state, 'policy.yaml'), 'utf8'));
+    const host = prepareHost(temp.dir);
+    state = host.state;
     alice = createUser('e2a');
     bob = createUser('e2b');
     carol = createUser('e2c');
-    ok(['user', 'add', alice.name, bob.name]);
-    engine = await startEngine({ dir: temp.dir, state, policyText, label: 'plain' });
-    profile = join(temp.dir, 'profile.d', 'dockauth.sh');
-    ok(['profile-d', '--out', join(temp.dir, 'profile.d'), '--docker-host', engine.dockerHost]);
-    importTestImage(engine, IMAGE);
+    host.ok(['user', 'add', alice.name, bob.name]);
+    engine = await startEngine({ dir: temp.dir, state, policyText: POLICY(host.policyTemplate), label: 'plain' });
+    profile = finishHost(engine, temp.dir, host.ok, IMAGE);
   }, 180_000);
 
   afterAll(async () => {
@@ -174,38 +165,30 @@ describeE2e('userns-remap mode, on a second dockerd', () => {
   let engine: Engine;
   let alice: LocalUser;
   let remap: LocalUser;
-  let saved: Record<string, string | undefined>;
   let rangeStart: number;
 
   beforeAll(async () => {
     temp = makeTempDir('dae2u-');
     chmodSync(temp.dir, 0o755);
-    state = join(temp.dir, 'state');
-    saved = Object.fromEntries(['/etc/subuid', '/etc/subgid'].map((file) => [file, existsSync(file) ? readFileSync(file, 'utf8') : undefined]));
-    const ok = (args: string[]): string => {
-      const result = dockauth(['--dir', state, ...args]);
-      if (result.status !== 0) throw new Error(`dockauth ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    };
-    ok(['ca', 'init']);
-    ok(['server', 'issue', '--host', 'localhost', '--ip', '127.0.0.1', '--out', join(temp.dir, 'ssl')]);
-    ok(['authz', 'init']);
+    const host = prepareHost(temp.dir);
+    state = host.state;
     alice = createUser('e2u');
     remap = createUser('e2r');
-    ok(['user', 'add', alice.name]);
-    rangeStart = JSON.parse(ok(['--json', 'subid', 'add', remap.name])).subuid.start;
+    host.ok(['user', 'add', alice.name]);
+    rangeStart = JSON.parse(host.ok(['--json', 'subid', 'add', remap.name])).subuid.start;
     // With the remap, root inside a container is nobody outside: this host's policy lets users be root inside.
-    const policyText = POLICY(readFileSync(join(state, 'policy.yaml'), 'utf8')).replace('run_as: self', 'run_as: any');
+    const policyText = POLICY(host.policyTemplate).replace('run_as: self', 'run_as: any');
     engine = await startEngine({ dir: temp.dir, state, policyText, label: 'userns', usernsRemap: remap.name });
-    profile = join(temp.dir, 'profile.d', 'dockauth.sh');
-    ok(['profile-d', '--out', join(temp.dir, 'profile.d'), '--docker-host', engine.dockerHost]);
-    importTestImage(engine, IMAGE);
+    profile = finishHost(engine, temp.dir, host.ok, IMAGE);
   }, 180_000);
 
   afterAll(async () => {
     await engine?.stop();
-    for (const [file, text] of Object.entries(saved ?? {})) if (text !== undefined) writeFileSync(file, text);
     for (const user of [alice, remap]) if (user) removeUser(user);
+    // Only the line this test added: other tests' useradd/userdel change these files meanwhile.
+    for (const file of ['/etc/subuid', '/etc/subgid']) {
+      if (remap && existsSync(file)) writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((line) => !line.startsWith(`${remap.name}:`)).join('\n'));
+    }
     temp?.cleanup();
   }, 120_000);
 

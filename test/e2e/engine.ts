@@ -181,3 +181,29 @@ export function asUser(user: string, profile: string, command: string, env: Reco
   const result = spawnSync('su', ['-', user, '-s', '/bin/sh', '-c', `${exports}. ${profile}; ${command}`], { encoding: 'utf8', timeout: 120_000 });
   return { status: result.status ?? -1, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
+
+/** Runs dockauth on the state directory and returns its stdout; any failure stops the setup. */
+export function dockauthOk(state: string): (args: string[]) => string {
+  return (args) => {
+    const result = dockauth(['--dir', state, ...args]);
+    if (result.status !== 0) throw new Error(`dockauth ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+}
+
+/** What a sysadmin does before starting the engine: the CA, the daemon's certificate, the bundled policy. */
+export function prepareHost(dir: string): { state: string; ok: (args: string[]) => string; policyTemplate: string } {
+  const state = join(dir, 'state');
+  const ok = dockauthOk(state);
+  ok(['ca', 'init', '--cn', 'E2E CA']);
+  ok(['server', 'issue', '--host', 'localhost', '--ip', '127.0.0.1', '--out', join(dir, 'ssl')]);
+  ok(['authz', 'init']);
+  return { state, ok, policyTemplate: readFileSync(join(state, 'policy.yaml'), 'utf8') };
+}
+
+/** And after: the login script users source, and the test image. Returns the script's path. */
+export function finishHost(engine: Engine, dir: string, ok: (args: string[]) => string, image: string): string {
+  ok(['profile-d', '--out', join(dir, 'profile.d'), '--docker-host', engine.dockerHost]);
+  importTestImage(engine, image);
+  return join(dir, 'profile.d', 'dockauth.sh');
+}
