@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCKAUTH_BIN, dockauth } from '../support/dockauth.js';
+import { openssl } from '../support/openssl.js';
 import { makeTempDir, snapshotTree } from '../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../support/users.js';
 
@@ -35,17 +36,24 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
     chmodSync(temp.dir, 0o755);
     state = join(temp.dir, 'state');
     users = [createUser('ana'), createUser('anb'), createUser('anc')];
-    writeFileSync(join(temp.dir, 'inventory.ini'), '[docker_hosts]\nlocalhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+    // Two docker hosts on this one machine, each with its own directories: localhost is also
+    // the CA host; dockerhost2 gets its server certificate and the CA's public state shipped.
+    const host = (name: string, suffix: string): string =>
+      [
+        `${name} ansible_connection=local ansible_python_interpreter=/usr/bin/python3`,
+        `dockauth_dir=${join(temp.dir, `state${suffix}`)}`,
+        `dockauth_tls_dir=${join(temp.dir, `ssl${suffix}`)}`,
+        `dockauth_daemon_json=${join(temp.dir, `docker${suffix}`, 'daemon.json')}`,
+        `dockauth_systemd_dropin=${join(temp.dir, `systemd${suffix}`, 'docker.service.d', 'dockauth.conf')}`,
+        `dockauth_systemd_dir=${join(temp.dir, `systemd${suffix}`)}`,
+        `dockauth_profile_dir=${join(temp.dir, `profile${suffix}.d`)}`,
+        `dockauth_server_hosts='["${name}", "127.0.0.1"]'`,
+        `dockauth_docker_host=tcp://${name}:2376`,
+      ].join(' ');
+    writeFileSync(join(temp.dir, 'inventory.ini'), `[docker_hosts]\n${host('localhost', '')}\n${host('dockerhost2', '2')}\n\n[dockauth_ca]\nlocalhost\n`);
     vars = {
       dockauth_bin: `${process.execPath} ${DOCKAUTH_BIN}`,
-      dockauth_dir: state,
-      dockauth_server_hosts: ['localhost', '127.0.0.1'],
-      dockauth_docker_host: 'tcp://localhost:2376',
-      dockauth_tls_dir: join(temp.dir, 'ssl'),
-      dockauth_daemon_json: join(temp.dir, 'docker', 'daemon.json'),
-      dockauth_systemd_dropin: join(temp.dir, 'systemd', 'docker.service.d', 'dockauth.conf'),
-      dockauth_systemd_dir: join(temp.dir, 'systemd'),
-      dockauth_profile_dir: join(temp.dir, 'profile.d'),
+      dockauth_fetch_dir: join(temp.dir, 'fetched'),
       // No systemd here: the docker restart and the services are skipped, as the issue allows.
       dockauth_restart_docker: false,
       dockauth_manage_services: false,
@@ -67,8 +75,16 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
       timeout: 300_000,
     });
     const output = `${result.stdout}${result.stderr}`;
-    const match = /localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)/.exec(output);
-    return { status: result.status ?? -1, recap: { ok: Number(match?.[1] ?? -1), changed: Number(match?.[2] ?? -1), failed: Number(match?.[3] ?? -1) }, output };
+    // The recap, summed over both hosts.
+    const recap = { ok: 0, changed: 0, failed: 0 };
+    const lines = [...output.matchAll(/^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)/gm)];
+    for (const match of lines) {
+      recap.ok += Number(match[2]);
+      recap.changed += Number(match[3]);
+      recap.failed += Number(match[4]);
+    }
+    if (lines.length !== 2) recap.failed = -1;
+    return { status: result.status ?? -1, recap, output };
   };
   const json = (args: string[]): Record<string, any> => dockauth(['--dir', state, '--json', ...args]).json;
 
@@ -81,8 +97,17 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
       expect([key.uid, key.mode & 0o777]).toEqual([user.uid, 0o600]);
     }
     expect(existsSync(join(users[2]!.home, '.docker'))).toBe(false);
-    expect(JSON.parse(readFileSync(vars.dockauth_daemon_json as string, 'utf8'))).toMatchObject({ tlsverify: true, 'authorization-plugins': ['dockauth'] });
+    for (const suffix of ['', '2']) {
+      expect(JSON.parse(readFileSync(join(temp.dir, `docker${suffix}`, 'daemon.json'), 'utf8'))).toMatchObject({ tlsverify: true, 'authorization-plugins': ['dockauth'] });
+      expect(openssl(['verify', '-CAfile', join(state, 'ca.pem'), '-purpose', 'sslserver', join(temp.dir, `ssl${suffix}`, 'server-cert.pem')])).toContain('OK');
+    }
     expect(readFileSync(join(temp.dir, 'profile.d', 'dockauth.sh'), 'utf8')).toContain("DOCKER_HOST='tcp://localhost:2376'");
+    expect(readFileSync(join(temp.dir, 'profile2.d', 'dockauth.sh'), 'utf8')).toContain("DOCKER_HOST='tcp://dockerhost2:2376'");
+    expect(openssl(['x509', '-noout', '-ext', 'subjectAltName', '-in', join(temp.dir, 'ssl2', 'server-cert.pem')])).toContain('DNS:dockerhost2, IP Address:127.0.0.1');
+    // The second host has the CA's public state for its plugin, and never the CA key.
+    expect(statSync(join(temp.dir, 'ssl2', 'server-key.pem')).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(temp.dir, 'state2', 'ca-key.pem'))).toBe(false);
+    expect(dockauth(['--dir', join(temp.dir, 'state2'), '--json', 'user', 'list']).json.users.map((u: { user: string }) => u.user).sort()).toEqual([users[0]!.name, users[1]!.name].sort());
     expect(json(['user', 'show', users[0]!.name]).certificates[0].groups).toEqual(['lab']);
     // Private keys never reach the output.
     expect(first.output).not.toContain('PRIVATE KEY');
@@ -96,18 +121,27 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
   test('moving one user to revoked revokes exactly that user', () => {
     const keep = json(['user', 'show', users[0]!.name]).certificates[0].serial;
     const third = play({ dockauth_users: [{ name: users[0]!.name, groups: ['lab'] }], dockauth_revoked: [users[1]!.name] });
-    expect({ status: third.status, changed: third.recap.changed }).toEqual({ status: 0, changed: 1 });
+    // The revocation, the new inventory fetched from the CA host, and copied to the second host.
+    expect({ status: third.status, changed: third.recap.changed }).toEqual({ status: 0, changed: 3 });
+    expect(third.output).toMatch(/TASK \[dockauth : Revoke users who left\][\s\S]*?changed:/);
     expect(json(['user', 'show', users[1]!.name]).certificates.map((c: { status: string }) => c.status)).toEqual(['revoked']);
     expect(json(['user', 'show', users[0]!.name]).certificates).toEqual([expect.objectContaining({ serial: keep, status: 'valid' })]);
+    // The second docker host's plugin sees the revocation too.
+    expect(dockauth(['--dir', join(temp.dir, 'state2'), '--json', 'user', 'show', users[1]!.name]).json.certificates[0].status).toBe('revoked');
     vars = { ...vars, dockauth_users: [{ name: users[0]!.name, groups: ['lab'] }], dockauth_revoked: [users[1]!.name] };
     expect(play().recap.changed).toBe(0);
   });
 
   test('--check with a new user reports the change and writes nothing', () => {
-    const before = [snapshotTree(state), snapshotTree(users[2]!.home), snapshotTree(join(temp.dir, 'ssl'))];
+    const before = snapshotTree(temp.dir);
     const checked = play({ dockauth_users: [...(vars.dockauth_users as object[]), { name: users[2]!.name }] }, ['--check']);
     expect({ status: checked.status, failed: checked.recap.failed }).toEqual({ status: 0, failed: 0 });
     expect(checked.recap.changed).toBe(1);
-    expect([snapshotTree(state), snapshotTree(users[2]!.home), snapshotTree(join(temp.dir, 'ssl'))]).toEqual(before);
+    const after = snapshotTree(temp.dir);
+    // Ansible's own files (the vars file this test writes, its temp dirs) aside, nothing changed.
+    const ours = (tree: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(tree).filter(([path]) => !path.startsWith('/vars.json') && !path.startsWith('/.ansible')));
+    expect(ours(after)).toEqual(ours(before));
+    expect(existsSync(join(users[2]!.home, '.docker'))).toBe(false);
   });
 });
