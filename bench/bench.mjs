@@ -1,0 +1,225 @@
+// dockauth next to openssl and cfssl, in the same run on the same machine: whole processes,
+// several runs, medians, min–max and ratios. Writes bench/RESULTS.md and bench/ratios.svg.
+// Usage: bench/run   (after the README's set-up; needs openssl, golang-cfssl)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, measure, ratioChart, stats, timeShell } from './lib.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const node = process.execPath;
+const bin = join(root, 'packages/cli/bin/dockauth.js');
+const dockauth = `${node} ${bin}`;
+const quick = process.env.BENCH_QUICK === '1';
+const RUNS = quick ? 3 : 9;
+const BATCH = quick ? 100 : 1000;
+const work = mkdtempSync(join(tmpdir(), 'dockauth-bench-'));
+process.chdir(work); // every peer command uses paths relative to the work directory
+const sections = [];
+const chart = [];
+const log = (line) => process.stdout.write(`${line}\n`);
+const sh = (command, cwd = work) => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+
+function table(title, rows, note = '') {
+  const lines = [`### ${title}`, '', '| what | median | min–max | runs |', '|---|---|---|---|'];
+  for (const [label, s] of rows) lines.push(`| ${label} | ${fmt(s.median)} | ${fmt(s.min)}–${fmt(s.max)} | ${s.runs} |`);
+  if (note) lines.push('', note);
+  sections.push(lines.join('\n'));
+  for (const [label, s] of rows) log(`  ${label.padEnd(58)} ${fmt(s.median).padStart(10)}  (${fmt(s.min)}–${fmt(s.max)})`);
+}
+
+function verdict(label, value, target, better = 'lower') {
+  const met = better === 'lower' ? value <= target : value >= target;
+  const line = `- ${label}: **${value.toFixed(2)}${better === 'lower' ? '×' : ''}** — target ${better === 'lower' ? '≤' : '≥'} ${target}${better === 'lower' ? '×' : ''}: ${met ? 'met' : '**missed**'}`;
+  sections.push(line);
+  log(`  => ${line.replace(/\*\*/g, '')}`);
+  return met;
+}
+
+// --- a shared CA (openssl-made P-256), imported by dockauth and used by cfssl and openssl ---
+mkdirSync(join(work, 'pki'));
+sh('openssl ecparam -name prime256v1 -genkey -noout -out pki/ca-key.pem && openssl req -x509 -new -key pki/ca-key.pem -subj "/CN=Bench CA" -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out pki/ca.pem');
+writeFileSync(join(work, 'pki/ca-config.json'), JSON.stringify({ signing: { default: { expiry: '8760h' }, profiles: { client: { usages: ['signing', 'digital signature', 'client auth'], expiry: '8760h' } } } }));
+writeFileSync(join(work, 'pki/client.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+const state = join(work, 'state');
+sh(`${dockauth} --dir ${state} ca init --import-cert pki/ca.pem --import-key pki/ca-key.pem -y`);
+
+const cfsslCsr = (name, algo) => JSON.stringify({ CN: name, key: algo === 'rsa' ? { algo: 'rsa', size: 2048 } : { algo: 'ecdsa', size: 256 } });
+const opensslKey = (algo) => (algo === 'rsa' ? '-algorithm RSA -pkeyopt rsa_keygen_bits:2048' : '-algorithm EC -pkeyopt ec_paramgen_curve:P-256');
+const cfsslOne = (name, algo, out) =>
+  `echo '${cfsslCsr(name, algo)}' | cfssl gencert -loglevel 5 -ca pki/ca.pem -ca-key pki/ca-key.pem -config pki/ca-config.json -profile client - | cfssljson -bare ${out}/${name}`;
+const opensslOne = (name, algo, out) =>
+  `openssl genpkey ${opensslKey(algo)} -out ${out}/${name}-key.pem 2>/dev/null && openssl req -new -key ${out}/${name}-key.pem -subj /CN=${name} -out ${out}/${name}.csr && openssl x509 -req -in ${out}/${name}.csr -CA pki/ca.pem -CAkey pki/ca-key.pem -CAcreateserial -days 365 -extfile pki/client.ext -out ${out}/${name}.pem 2>/dev/null`;
+
+log(`dockauth benchmarks in ${work} (${RUNS} runs each${quick ? ', quick' : ''})`);
+const results = {};
+
+// 1. One user's client certificate ------------------------------------------------------------
+log('\n1. One user\'s client certificate');
+const floor = measure(RUNS * 2, () => `${node} -e 0`);
+for (const [algo, keyType] of [['ecdsa', 'ecdsa-p256'], ['rsa', 'rsa-2048']]) {
+  const out = join(work, `one-${algo}`);
+  mkdirSync(out);
+  const ours = measure(RUNS, (i) => `${dockauth} --dir ${state} user add one${algo}${i + 10} --key-type ${keyType} --out ${out} -y`);
+  const cfssl = measure(RUNS, (i) => cfsslOne(`c${algo}${i + 10}`, algo, out));
+  const openssl = measure(RUNS, (i) => opensslOne(`o${algo}${i + 10}`, algo, out));
+  table(`1. One user's client certificate, ${keyType}`, [
+    ['`node -e 0` (the floor for any Node program)', floor],
+    ['`dockauth user add NAME --out DIR`', ours],
+    ['`cfssl gencert … | cfssljson -bare`', cfssl],
+    ['openssl genpkey + req + x509 -req', openssl],
+  ]);
+  results[`one-${algo}`] = { ours, cfssl, openssl };
+  chart.push({ label: `user add (${keyType}) ÷ cfssl`, ratio: ours.median / cfssl.median });
+  chart.push({ label: `user add (${keyType}) ÷ openssl`, ratio: ours.median / openssl.median, target: algo === 'rsa' ? 1 : undefined });
+  chart.push({ label: `user add (${keyType}) ÷ node -e 0`, ratio: ours.median / floor.median, target: 1.5 });
+  verdict(`\`user add\` (${keyType}) ÷ \`node -e 0\``, ours.median / floor.median, 1.5);
+  if (algo === 'rsa') verdict('`user add` (rsa-2048) ÷ the openssl commands', ours.median / openssl.median, 1);
+}
+
+// 2. A batch of users --------------------------------------------------------------------------
+log(`\n2. A batch of ${BATCH} users`);
+const names = Array.from({ length: BATCH }, (_, i) => `batch${i}`);
+writeFileSync(join(work, 'users.txt'), names.map((name) => `${name} lab`).join('\n'));
+mkdirSync(join(work, 'batch-ours'));
+mkdirSync(join(work, 'batch-cfssl'));
+mkdirSync(join(work, 'batch-openssl'));
+const batchOurs = stats([timeShell(`${dockauth} --dir ${state} user add --from users.txt --out batch-ours -y`, { cwd: work })]);
+const loop = (make, dir) => names.map((name) => make(name, 'ecdsa', dir)).join(' && ');
+writeFileSync(join(work, 'cfssl-loop.sh'), loop(cfsslOne, 'batch-cfssl'));
+writeFileSync(join(work, 'openssl-loop.sh'), loop(opensslOne, 'batch-openssl'));
+const batchCfssl = stats([timeShell('sh cfssl-loop.sh', { cwd: work })]);
+const batchOpenssl = stats([timeShell('sh openssl-loop.sh', { cwd: work })]);
+table(`2. A batch of ${BATCH} users (ECDSA P-256)`, [
+  ['`dockauth user add --from FILE --out DIR` (every file fsynced)', batchOurs],
+  ['a loop of cfssl gencert | cfssljson', batchCfssl],
+  ['a loop of the openssl commands', batchOpenssl],
+]);
+chart.push({ label: `batch of ${BATCH} ÷ cfssl loop`, ratio: batchOurs.median / batchCfssl.median, target: 0.2 });
+chart.push({ label: `batch of ${BATCH} ÷ openssl loop`, ratio: batchOurs.median / batchOpenssl.median, target: 0.05 });
+verdict(`cfssl loop ÷ \`user add --from\` (speed-up)`, batchCfssl.median / batchOurs.median, 5, 'higher');
+verdict(`openssl loop ÷ \`user add --from\` (speed-up)`, batchOpenssl.median / batchOurs.median, 20, 'higher');
+
+// 3. CA init ------------------------------------------------------------------------------------
+log('\n3. CA init');
+for (const [keyType, opensslArgs, cfsslKey] of [
+  ['rsa-4096', '-algorithm RSA -pkeyopt rsa_keygen_bits:4096', { algo: 'rsa', size: 4096 }],
+  ['ecdsa-p256', '-algorithm EC -pkeyopt ec_paramgen_curve:P-256', { algo: 'ecdsa', size: 256 }],
+]) {
+  writeFileSync(join(work, `ca-${keyType}.json`), JSON.stringify({ CN: 'Bench', key: cfsslKey }));
+  const runs = keyType.startsWith('rsa') ? Math.max(3, RUNS) : RUNS;
+  const ours = measure(runs, (i) => `${dockauth} --dir ${join(work, `ca-${keyType}-${i + 10}`)} ca init --key-type ${keyType} -y`, { cwd: work });
+  const openssl = measure(runs, (i) => `openssl genpkey ${opensslArgs} -out k${keyType}${i + 10}.pem 2>/dev/null && openssl req -x509 -new -key k${keyType}${i + 10}.pem -subj /CN=Bench -days 3650 -out c${keyType}${i + 10}.pem`, { cwd: work });
+  const cfssl = measure(runs, (i) => `cfssl gencert -loglevel 5 -initca ca-${keyType}.json | cfssljson -bare cf${keyType}${i + 10}`, { cwd: work });
+  table(`3. CA init, ${keyType}`, [
+    [`\`dockauth ca init --key-type ${keyType}\``, ours],
+    ['openssl genpkey + req -x509', openssl],
+    ['`cfssl gencert -initca | cfssljson -bare`', cfssl],
+  ], keyType.startsWith('rsa') ? 'RSA key generation takes a random time (prime search): medians over several runs.' : '');
+  chart.push({ label: `ca init (${keyType}) ÷ openssl`, ratio: ours.median / openssl.median, target: keyType.startsWith('rsa') ? 1.2 : undefined });
+  chart.push({ label: `ca init (${keyType}) ÷ cfssl`, ratio: ours.median / cfssl.median });
+  if (keyType.startsWith('rsa')) verdict('`ca init` (rsa-4096) ÷ openssl', ours.median / openssl.median, 1.2);
+}
+
+// 4. The crypto limit ---------------------------------------------------------------------------
+log('\n4. The crypto limit');
+const speed = sh('openssl speed -seconds 2 ecdsap256 rsa2048 2>/dev/null');
+const rsaSigns = Number(/rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/.exec(speed)?.[1]);
+const ecdsaSigns = Number(/256 bits ecdsa \(nistp256\)\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/.exec(speed)?.[1]);
+const rates = JSON.parse(sh(`${node} ${join(root, 'bench/issue-rate.mjs')} ${state} ${quick ? 1 : 3}`));
+sections.push([
+  '### 4. The crypto limit',
+  '',
+  '| what | per second |',
+  '|---|---|',
+  `| openssl speed: ECDSA P-256 signatures | ${Math.round(ecdsaSigns)} |`,
+  `| openssl speed: RSA-2048 signatures | ${Math.round(rsaSigns)} |`,
+  `| dockauth in-process: client certificates with a new P-256 key (keygen + sign + inventory row) | ${Math.round(rates.withKeygen)} |`,
+  `| dockauth in-process: client certificates from a CSR (verify + sign + inventory row) | ${Math.round(rates.fromCsr)} |`,
+  '',
+  `dockauth issues ${((rates.withKeygen / ecdsaSigns) * 100).toFixed(1)}% (with keygen) and ${((rates.fromCsr / ecdsaSigns) * 100).toFixed(1)}% (from a CSR) of the raw P-256 signing rate (the CA key is P-256; a certificate costs a keygen, a signature, X.509 encoding and an inventory row, the raw rate only the signature).`,
+].join('\n'));
+log(`  openssl: ${Math.round(ecdsaSigns)} P-256 signs/s, ${Math.round(rsaSigns)} RSA-2048 signs/s; dockauth: ${Math.round(rates.withKeygen)}/s with keygen, ${Math.round(rates.fromCsr)}/s from CSR`);
+
+// 5. Start-up -------------------------------------------------------------------------------------
+log('\n5. Start-up');
+const empty = join(work, 'empty-state');
+sh(`${dockauth} --dir ${empty} ca init -y`);
+const version = measure(RUNS * 2, () => `${dockauth} --version`);
+const list = measure(RUNS * 2, () => `${dockauth} --dir ${empty} user list`);
+table('5. Start-up', [
+  ['`node -e 0`', floor],
+  ['`dockauth --version`', version],
+  ['`dockauth user list` (empty store)', list],
+]);
+chart.push({ label: '--version ÷ node -e 0', ratio: version.median / floor.median, target: 1.3 });
+chart.push({ label: 'user list (empty) ÷ node -e 0', ratio: list.median / floor.median, target: 1.3 });
+verdict('`dockauth --version` ÷ `node -e 0`', version.median / floor.median, 1.3);
+verdict('`dockauth user list` ÷ `node -e 0`', list.median / floor.median, 1.3);
+
+// 6. Scale ------------------------------------------------------------------------------------------
+log('\n6. Scale');
+const scaleRows = [];
+const addTimes = {};
+for (const size of quick ? [10, 10_000] : [10, 10_000, 100_000]) {
+  const dir = join(work, `scale-${size}`);
+  sh(`${dockauth} --dir ${dir} ca init -y`);
+  sh(`${node} ${join(root, 'bench/fill-inventory.mjs')} ${dir} ${size}`);
+  const add = measure(RUNS, (i) => `${dockauth} --dir ${dir} user add scale${i + 10} --out ${join(dir, 'out')} -y`);
+  addTimes[size] = add;
+  scaleRows.push([`\`user add\` with ${size.toLocaleString('en')} users in the inventory`, add]);
+  if (size === (quick ? 10_000 : 100_000)) {
+    scaleRows.push([`\`user list --json\` with ${size.toLocaleString('en')} users`, measure(3, () => `${dockauth} --dir ${dir} --json user list > /dev/null`, { warmup: 0 })]);
+    sh(`${node} ${join(root, 'bench/fill-inventory.mjs')} ${dir} 0 --revoke-all`);
+    scaleRows.push([`\`dockauth crl\` with ${size.toLocaleString('en')} revoked certificates`, measure(3, () => `${dockauth} --dir ${dir} crl -y`, { warmup: 0 })]);
+  }
+}
+table('6. Scale', scaleRows);
+const largest = quick ? 10_000 : 100_000;
+const flat = addTimes[largest].median / addTimes[10].median;
+chart.push({ label: `user add at ${largest.toLocaleString('en')} ÷ at 10 users`, ratio: flat, target: 1.2 });
+verdict(`\`user add\` at ${largest.toLocaleString('en')} ÷ at 10 users`, flat, 1.2);
+const crlRow = scaleRows.find(([label]) => label.includes('crl'));
+sections.push(`- CRL of ${largest.toLocaleString('en')} revoked: **${fmt(crlRow[1].median)}** — target < 2 s: ${crlRow[1].median < 2000 ? 'met' : '**missed**'}`);
+
+// 7. The plugin ---------------------------------------------------------------------------------------
+log('\n7. The plugin');
+const plugin = JSON.parse(sh(`${node} ${join(root, 'bench/plugin-decisions.mjs')} ${quick ? 2 : 5}`));
+sections.push([
+  '### 7. The plugin: decisions over its socket (one core)',
+  '',
+  '| what | value | target |',
+  '|---|---|---|',
+  `| latency p50 | ${plugin.latencyMs.p50} ms | |`,
+  `| latency p99 | ${plugin.latencyMs.p99} ms | < 1 ms: ${plugin.latencyMs.p99 < 1 ? 'met' : '**missed**'} |`,
+  `| decisions per second | ${plugin.decisionsPerSecond} | > 10,000: ${plugin.decisionsPerSecond > 10000 ? 'met' : '**missed**'} |`,
+].join('\n'));
+log(`  p50 ${plugin.latencyMs.p50} ms, p99 ${plugin.latencyMs.p99} ms, ${plugin.decisionsPerSecond}/s`);
+
+// --- RESULTS.md ------------------------------------------------------------------------------------
+const versions = [
+  `node ${process.version}`,
+  sh('openssl version').trim(),
+  `cfssl ${(/Version: (\S+)/.exec(spawnSync('cfssl', ['version'], { encoding: 'utf8' }).stdout) ?? [])[1] ?? '?'}`,
+  `dockauth ${sh(`${dockauth} --version`).trim()}`,
+];
+writeFileSync(join(root, 'bench/ratios.svg'), ratioChart(chart));
+writeFileSync(
+  join(root, 'bench/RESULTS.md'),
+  [
+    '# dockauth benchmarks',
+    '',
+    `Run ${new Date().toISOString()} by \`bench/run\`${quick ? ' (BENCH_QUICK=1: fewer runs, smaller sizes)' : ''}, all tools on the same machine in the same run.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Versions: ${versions.join(', ')}.`,
+    'Times are wall-clock medians of whole processes as a user runs them (min–max beside them); the machine is shared, so expect noise.',
+    '',
+    '![ratios](ratios.svg)',
+    '',
+    ...sections.flatMap((section) => [section, '']),
+  ].join('\n'),
+);
+rmSync(work, { recursive: true, force: true });
+log('\nwrote bench/RESULTS.md and bench/ratios.svg');
