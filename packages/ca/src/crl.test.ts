@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaStore, InputError, createCa } from './index.js';
+import { buildCrl } from './crl.js';
+import type { Issuer } from './issue.js';
 import { openssl, opensslResult } from '../../../test/support/openssl.js';
 import { makeTempDir } from '../../../test/support/temp.js';
 
@@ -66,5 +68,38 @@ describe('revocation and CRLs', () => {
     const caSerial = store.list({ profile: 'ca' })[0]?.serial as string;
     await expect(store.revoke(caSerial)).rejects.toThrow(/it is the CA itself/);
     await expect(store.revoke('abcdef')).rejects.toThrow(InputError);
+  });
+
+  test.each(['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'ed25519'] as const)('a CA with a %s key signs a CRL openssl verifies', async (keyType) => {
+    const dir = makeTempDir();
+    try {
+      const { store: own } = await CaStore.initialize(join(dir.dir, 'state'), await createCa({ subject: { commonName: `CRL ${keyType}` }, keyType }));
+      const victim = await own.issueClient({ user: 'erin' });
+      const { crlPem } = await own.revoke(victim.record.serial, 'superseded');
+      writeFileSync(join(dir.dir, 'ca.pem'), own.caCertificatePem);
+      writeFileSync(join(dir.dir, 'crl.pem'), crlPem as string);
+      writeFileSync(join(dir.dir, 'erin.pem'), victim.certificatePem);
+      expect(opensslResult(['crl', '-noout', '-CAfile', join(dir.dir, 'ca.pem'), '-in', join(dir.dir, 'crl.pem')]).output).toContain('verify OK');
+      expect(opensslResult(['verify', '-crl_check', '-CAfile', join(dir.dir, 'ca.pem'), '-CRLfile', join(dir.dir, 'crl.pem'), join(dir.dir, 'erin.pem')]).output).toContain('certificate revoked');
+      own.close();
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('a CRL of 5,000 entries lists every one (multi-byte lengths, dates)', async () => {
+    const crl = await buildCrl(
+      {
+        entries: Array.from({ length: 5000 }, (_, i) => ({ serial: (0x4000000 + i).toString(16), revokedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000), reason: i % 2 ? 'keyCompromise' : 'unspecified' })),
+        crlNumber: 300n,
+        thisUpdate: new Date(),
+        nextUpdate: new Date(Date.UTC(2051, 0, 1)), // past 2049: GeneralizedTime
+      },
+      await (store as unknown as { issuer(): Promise<Issuer> }).issuer(),
+    );
+    const text = openssl(['crl', '-noout', '-text'], crl);
+    expect(text.match(/Serial Number:/g)).toHaveLength(5000);
+    expect(text).toMatch(/Next Update: Jan  1 00:00:00 2051 GMT/);
+    expect(text).toMatch(/X509v3 CRL Number:\s*\n\s*300/);
   });
 });

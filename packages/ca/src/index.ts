@@ -26,5 +26,5 @@ export {
   type Revocation,
 } from './store/ca-store.js';
 export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
-export { writeFileAtomic, createFileAtomic } from './store/atomic-file.js';
+export { writeFileAtomic, createFileAtomic, stageFile, commitStagedFile, discardStagedFile } from './store/atomic-file.js';
 export { CA_PROFILE, SERVER_PROFILE, CLIENT_PROFILE, type CertificateProfile, type ProfileName } from './profiles/index.js';

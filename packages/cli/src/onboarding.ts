@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { CaStore, InputError, OperationError, describeCause, type CertificateRecord, type KeyType } from '@dockauth/ca';
-import { applyPlan } from './apply/apply-plan.js';
+import { applyPlan, applyPlans, type BatchOutcome } from './apply/apply-plan.js';
+import type { Change, Plan } from './apply/plan.js';
 import { missingDirectories } from './apply/missing-directories.js';
-import type { Change } from './apply/plan.js';
 import { bundleChanges, bundlePaths, contextMeta, homeTarget, outTarget, type BundleTarget } from './client-bundle.js';
 import type { Context } from './context.js';
 import { Progress } from './progress.js';
@@ -134,42 +134,53 @@ export async function onboardUsers(
 
   if (outRoot.length > 0) applyPlan({ changes: outRoot }, { dryRun: false });
   const progress = new Progress(toIssue.length, 'users', { json: context.json });
-  const superseded: string[] = [];
-  for (const item of toIssue) {
-    const issued = await store.issueClient({
+  const issued = await store.issueClients(
+    toIssue.map((item) => ({
       user: item.request.user,
       groups: item.request.groups,
       keyType: options.keyType,
       durationMs: options.durationMs,
       destination: item.target.dir,
-    });
-    try {
-      applyPlan(
-        { changes: bundleChanges(item.target, { caPem, certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem! }, options.contextHost) },
-        { dryRun: false },
-      );
-    } catch (error) {
-      // Never leave a valid certificate whose key went nowhere.
-      await store.revokeSerials([issued.record.serial], 'cessationOfOperation');
-      if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
-      throw new OperationError(`failed to install ${item.request.user}'s certificate in ${item.target.dir}: ${describeCause(error)}`, {
-        cause: error,
-        hint: 'the new certificate was revoked; fix the cause and run the command again',
-      });
+    })),
+    () => progress.tick(),
+  );
+  progress.finish();
+  const plans = toIssue.map((item, index) => ({
+    changes: bundleChanges(item.target, { caPem, certificatePem: issued[index]!.certificatePem, privateKeyPem: issued[index]!.privateKeyPem! }, options.contextHost),
+  }));
+  // One user: fsync as usual. Many: one batch, synced twice in all.
+  const applied = plans.length === 1 ? [installOne(plans[0]!)] : applyPlans(plans);
+  const superseded: string[] = [];
+  const failures: string[] = [];
+  toIssue.forEach((item, index) => {
+    const outcome = applied[index]!;
+    const certificate = issued[index]!;
+    if (!outcome.ok) {
+      failures.push(`${item.request.user} (${item.target.dir}): ${describeCause(outcome.error)}`);
+      return;
     }
     const old = item.valid.map((record) => record.serial);
     superseded.push(...old);
     outcomes.set(item.request.user, {
       ...outcomes.get(item.request.user)!,
       action: 'issued',
-      serial: issued.record.serial,
-      notAfter: formatDate(issued.record.notAfter),
+      serial: certificate.record.serial,
+      notAfter: formatDate(certificate.record.notAfter),
       superseded: old,
     });
-    if (issued.clampedToCa) context.out.warn(`${item.request.user}'s certificate ends with the CA on ${formatDate(issued.record.notAfter)}`);
-    progress.tick();
+    if (certificate.clampedToCa) context.out.warn(`${item.request.user}'s certificate ends with the CA on ${formatDate(certificate.record.notAfter)}`);
+  });
+  if (failures.length > 0) {
+    // Never leave a valid certificate whose key went nowhere.
+    await store.revokeSerials(
+      toIssue.flatMap((_, index) => (applied[index]!.ok ? [] : [issued[index]!.record.serial])),
+      'cessationOfOperation',
+    );
+    if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
+    throw new OperationError(`failed to install ${failures.length} certificate(s): ${failures.join('; ')}`, {
+      hint: 'those new certificates were revoked (the others are installed); fix the cause and run the command again',
+    });
   }
-  progress.finish();
   // The replaced certificates stop working: the plugin refuses revoked serials.
   if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
   return [...outcomes.values()];
@@ -184,5 +195,13 @@ export function reportOutcomes(context: Context, outcomes: readonly OnboardOutco
     } else {
       context.out.say(`${outcome.user}: installed certificate ${outcome.serial} in ${outcome.dir}, valid until ${outcome.notAfter} (${outcome.why})`);
     }
+  }
+}
+
+function installOne(plan: Plan): BatchOutcome {
+  try {
+    return { ok: true, result: applyPlan(plan, { dryRun: false }) };
+  } catch (error) {
+    return { ok: false, error };
   }
 }

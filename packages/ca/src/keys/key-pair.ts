@@ -26,8 +26,9 @@ export async function exportPrivateKeyPem(
   crypto: Crypto = nativeCrypto,
 ): Promise<string> {
   const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', key));
+  // Unencrypted PKCS#8 PEM is the DER in base64 lines of 64 under its label: no need to parse the key.
+  if (passphrase === undefined) return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
   const keyObject = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  if (passphrase === undefined) return keyObject.export({ type: 'pkcs8', format: 'pem' }).toString();
   return keyObject.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
 }
 

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
  * Writes `data` to a fresh temporary file beside `path` (O_EXCL|O_NOFOLLOW, so a
  * planted file or symlink is never followed), fsyncs it, and returns its name.
  */
-function writeTemporary(path: string, data: string | Uint8Array, mode: number): string {
+function writeTemporary(path: string, data: string | Uint8Array, mode: number, sync = true): string {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(
     temporary,
@@ -18,7 +18,7 @@ function writeTemporary(path: string, data: string | Uint8Array, mode: number): 
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -55,4 +55,24 @@ export function createFileAtomic(path: string, data: string | Uint8Array, mode: 
     unlinkSync(temporary);
   }
   syncDirectory(dirname(path));
+}
+
+/**
+ * Batch writes: stage a file beside its target without fsync (the caller syncs the
+ * whole filesystem once for the batch), then commit it by renaming it into place.
+ */
+export function stageFile(path: string, data: string | Uint8Array, mode: number): string {
+  return writeTemporary(path, data, mode, false);
+}
+
+export function commitStagedFile(temporary: string, path: string): void {
+  renameSync(temporary, path);
+}
+
+export function discardStagedFile(temporary: string): void {
+  try {
+    unlinkSync(temporary);
+  } catch {
+    // already gone
+  }
 }

@@ -57,6 +57,16 @@ export interface ServerRequest {
   durationMs?: number;
 }
 
+interface SignInput {
+  profile: CertificateProfile;
+  subject: SubjectFields;
+  publicKey: CryptoKey;
+  publicKeyType: KeyType;
+  hosts?: HostName[];
+  durationMs: number | undefined;
+  record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin' | 'destination'>;
+}
+
 export interface Issued {
   record: CertificateRecord;
   certificatePem: string;
@@ -258,49 +268,101 @@ export class CaStore {
     return { ...issued, privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto) };
   }
 
-  private async signAndRecord(input: {
-    profile: CertificateProfile;
-    subject: SubjectFields;
-    publicKey: CryptoKey;
-    publicKeyType: KeyType;
-    hosts?: HostName[];
-    durationMs: number | undefined;
-    record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin' | 'destination'>;
-  }): Promise<Issued> {
-    const issuer = await this.issuer();
-    const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
+  private async signAndRecord(input: SignInput): Promise<Issued> {
     // A serial collision is astronomically unlikely, but the inventory is the judge.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const now = this.now();
-      const validity = computeValidity(now, durationMs, this.caCertificate.notAfter);
-      const certificate = await issueCertificate(
-        {
-          profile: input.profile,
-          subject: subjectName(input.subject),
-          publicKey: input.publicKey,
-          publicKeyType: input.publicKeyType,
-          hosts: input.hosts,
-          validity,
-          serial: randomSerial(),
-        },
-        issuer,
-        this.crypto,
-      );
-      const record: CertificateRecord = {
-        ...recordBase(certificate, input.publicKeyType, now),
-        profile: input.profile.name,
-        ...input.record,
-      };
-      try {
-        this.inventory.transaction(() => this.inventory.insert(record));
-        return { record, certificatePem: record.certificatePem, clampedToCa: validity.clampedToIssuer };
-      } catch (error) {
-        if (!(error instanceof SerialTakenError)) {
-          throw new OperationError(`failed to record certificate in ${this.dir}: ${describeCause(error)}`, { cause: error });
-        }
-      }
+      const signed = await this.sign(input);
+      if (this.recordAll([signed]).length === 0) return signed;
     }
     throw new OperationError('failed to issue certificate: no free serial after 5 attempts (inventory damaged?)');
+  }
+
+  /** Signs a certificate (nothing is recorded yet). */
+  private async sign(input: SignInput): Promise<Issued> {
+    const issuer = await this.issuer();
+    const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
+    const now = this.now();
+    const validity = computeValidity(now, durationMs, this.caCertificate.notAfter);
+    const certificate = await issueCertificate(
+      {
+        profile: input.profile,
+        subject: subjectName(input.subject),
+        publicKey: input.publicKey,
+        publicKeyType: input.publicKeyType,
+        hosts: input.hosts,
+        validity,
+        serial: randomSerial(),
+      },
+      issuer,
+      this.crypto,
+    );
+    const record: CertificateRecord = {
+      ...recordBase(certificate, input.publicKeyType, now),
+      profile: input.profile.name,
+      ...input.record,
+    };
+    return { record, certificatePem: record.certificatePem, clampedToCa: validity.clampedToIssuer };
+  }
+
+  /**
+   * Records signed certificates in one transaction (one durable commit for a whole
+   * batch). Returns those whose serial was taken, which were not recorded.
+   */
+  private recordAll(issued: readonly Issued[]): Issued[] {
+    try {
+      return this.inventory.transaction(() =>
+        issued.filter((item) => {
+          try {
+            this.inventory.insert(item.record);
+            return false;
+          } catch (error) {
+            if (error instanceof SerialTakenError) return true;
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      throw new OperationError(`failed to record certificates in ${this.dir}: ${describeCause(error)}`, { cause: error });
+    }
+  }
+
+  /**
+   * Client certificates for many users at once (batch onboarding): keys and
+   * signatures as for issueClient, but one inventory transaction for all.
+   */
+  async issueClients(requests: readonly ClientRequest[], onSigned: () => void = () => undefined): Promise<Issued[]> {
+    const prepared = requests.map((request) => ({
+      request,
+      user: validateLoginName(request.user),
+      groups: (request.groups ?? []).map((group) => validateGroupName(group)),
+    }));
+    await this.issuer();
+    const issued: Issued[] = [];
+    // A few at a time: RSA key generation runs on the thread pool.
+    for (let start = 0; start < prepared.length; start += 8) {
+      const chunk = prepared.slice(start, start + 8);
+      issued.push(
+        ...(await Promise.all(
+          chunk.map(async ({ request, user, groups }) => {
+            const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE, this.crypto);
+            const signed = await this.sign({
+              profile: CLIENT_PROFILE,
+              subject: { commonName: user, organization: groups },
+              publicKey: keyPair.publicKey,
+              publicKeyType: keyPair.type,
+              durationMs: request.durationMs,
+              record: { user, groups, hosts: [], origin: 'generated', destination: request.destination ?? null },
+            });
+            const privateKeyPem = await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto);
+            onSigned();
+            return { ...signed, privateKeyPem };
+          }),
+        )),
+      );
+    }
+    const taken = new Set(this.recordAll(issued));
+    if (taken.size > 0) throw new OperationError(`failed to issue certificates: ${taken.size} serials collided (inventory damaged?)`);
+    return issued;
   }
 
   find(serial: string): CertificateRecord | undefined {
