@@ -1,7 +1,6 @@
-import { nativeCrypto } from './x509.js';
+import { nativeCrypto } from './native-crypto.js';
 import { exportPrivateKeyPem, importPrivateKeyPem } from './keys/key-pair.js';
 import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem } from './ca-certificate.js';
-import { certificatePem } from './issue.js';
 import type { CaMaterial } from './create-ca.js';
 
 export interface ImportCaOptions {
@@ -29,7 +28,7 @@ export async function importCa(options: ImportCaOptions, crypto: Crypto = native
   );
   await assertKeyMatchesCertificate(certificate, keyPair, options.keyWhere, crypto);
   return {
-    certificatePem: certificatePem(certificate),
+    certificatePem: certificate.pem,
     privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, options.passphrase, crypto),
     keyType: keyPair.type,
     origin: 'imported',

@@ -8,9 +8,13 @@ export { KEY_TYPES, DEFAULT_KEY_TYPE, parseKeyType, type KeyType } from './keys/
 export { parseDuration, daysToMs, msToDays, CLOCK_SKEW_MS } from './validity.js';
 export { validateLoginName, validateGroupName, parseHost, type HostName } from './names.js';
 export { normalizeSerial, isSerial } from './serial.js';
-export { createCa, type CreateCaOptions, type CaMaterial } from './create-ca.js';
-export { importCa, type ImportCaOptions } from './import-ca.js';
-export { parseCertificatePem } from './ca-certificate.js';
+export type { CreateCaOptions, CaMaterial } from './create-ca.js';
+export type { ImportCaOptions } from './import-ca.js';
+export { parseCertificatePem, type CertificateInfo } from './ca-certificate.js';
+
+// Making or importing a CA loads the X.509 library; most commands never do, so these load it on call.
+export const createCa: typeof import('./create-ca.js').createCa = async (...args) => (await import('./create-ca.js')).createCa(...args);
+export const importCa: typeof import('./import-ca.js').importCa = async (...args) => (await import('./import-ca.js')).importCa(...args);
 export type { SubjectFields } from './subject.js';
 export { REVOCATION_REASONS, parseRevocationReason, type RevocationReason } from './revocation-reason.js';
 export { parseCfsslCsr, type CfsslCsr } from './cfssl/cfssl-csr.js';

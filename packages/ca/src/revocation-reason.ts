@@ -1,16 +1,14 @@
 import { InputError } from './errors.js';
-import { X509CrlReason } from './x509.js';
-
-/** RFC 5280 CRLReason names, as users type them (kebab-case or camelCase). */
+/** RFC 5280 CRLReason names, as users type them (kebab-case or camelCase), and their codes. */
 export const REVOCATION_REASONS = {
-  unspecified: X509CrlReason.unspecified,
-  keyCompromise: X509CrlReason.keyCompromise,
-  caCompromise: X509CrlReason.cACompromise,
-  affiliationChanged: X509CrlReason.affiliationChanged,
-  superseded: X509CrlReason.superseded,
-  cessationOfOperation: X509CrlReason.cessationOfOperation,
-  certificateHold: X509CrlReason.certificateHold,
-  privilegeWithdrawn: X509CrlReason.privilegeWithdrawn,
+  unspecified: 0,
+  keyCompromise: 1,
+  caCompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  privilegeWithdrawn: 9,
 } as const;
 
 export type RevocationReason = keyof typeof REVOCATION_REASONS;

@@ -1,9 +1,8 @@
 // @peculiar/x509 resolves its algorithm providers through tsyringe, which needs the
 // reflect polyfill loaded first; every module of ours imports x509 from here.
+// Loaded only on the paths that build or parse certificates with it (issuing, CSRs):
+// it is the heaviest thing dockauth loads, and most commands never need it.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
 
 export * from '@peculiar/x509';
-
-/** The native WebCrypto implementation, passed explicitly to every x509 call. */
-export const nativeCrypto = webcrypto as unknown as Crypto;
+export { nativeCrypto } from './native-crypto.js';

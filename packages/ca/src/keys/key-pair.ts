@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { nativeCrypto } from '../x509.js';
+import { nativeCrypto } from '../native-crypto.js';
 import { InputError, describeCause } from '../errors.js';
 import { keyGenParams, keyTypeOf, type KeyType } from './key-type.js';
 

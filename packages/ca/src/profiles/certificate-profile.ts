@@ -1,4 +1,14 @@
-import { KeyUsageFlags } from '../x509.js';
+/** keyUsage bits as RFC 5280 numbers them (the values @peculiar/x509's KeyUsageFlags uses). */
+export const KEY_USAGE = {
+  digitalSignature: 1,
+  nonRepudiation: 2,
+  keyEncipherment: 4,
+  dataEncipherment: 8,
+  keyAgreement: 16,
+  keyCertSign: 32,
+  cRLSign: 64,
+} as const;
+type KeyUsageFlags = number;
 
 export type ProfileName = 'ca' | 'server' | 'client';
 
@@ -10,7 +20,7 @@ export interface CertificateProfile {
   readonly pathLength?: number;
   readonly keyUsage: KeyUsageFlags;
   /** Added for RSA keys only: RSA key transport (TLS 1.2 RSA kex) encrypts to the server's key. */
-  readonly rsaExtraKeyUsage: KeyUsageFlags | 0;
+  readonly rsaExtraKeyUsage: KeyUsageFlags;
   /** Extended key usage OIDs. */
   readonly extendedKeyUsage: readonly string[];
   readonly defaultValidityDays: number;

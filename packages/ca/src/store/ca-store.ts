@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type X509Certificate, nativeCrypto } from '../x509.js';
+import type { X509Certificate } from '../x509.js';
+import { nativeCrypto } from '../native-crypto.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
-import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem } from '../ca-certificate.js';
+import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem, type CertificateInfo } from '../ca-certificate.js';
 import type { CaMaterial } from '../create-ca.js';
-import { buildCrl } from '../crl.js';
-import { verifyCsr } from '../csr.js';
-import { certificatePem, issueCertificate, type Issuer } from '../issue.js';
+import type { Issuer } from '../issue.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from '../keys/key-type.js';
 import { exportPrivateKeyPem, generateKeyPair, importPrivateKeyPem } from '../keys/key-pair.js';
 import { parseHost, validateGroupName, validateLoginName, type HostName } from '../names.js';
@@ -93,7 +92,8 @@ export class CaStore {
 
   private constructor(
     readonly dir: string,
-    readonly caCertificate: X509Certificate,
+    /** The CA certificate, read natively; the signing paths load the X.509 library only when they run. */
+    readonly caCertificate: CertificateInfo,
     readonly caCertificatePem: string,
     private readonly inventory: Inventory,
     private readonly options: CaStoreOptions,
@@ -134,7 +134,7 @@ export class CaStore {
       createFileAtomic(paths.caKey, material.privateKeyPem, 0o600);
       createFileAtomic(paths.caCertificate, material.certificatePem, 0o644);
       inventory.insert({
-        ...recordBase(certificate, material.keyType, now),
+        ...recordBase({ ...certificate, pem: certificate.pem }, material.keyType, now),
         profile: 'ca',
         user: null,
         groups: [],
@@ -201,7 +201,8 @@ export class CaStore {
         this.crypto,
       );
       await assertKeyMatchesCertificate(this.caCertificate, keyPair, caKey, this.crypto);
-      return { certificate: this.caCertificate, keyPair };
+      const { X509Certificate } = await import('../x509.js');
+      return { certificate: new X509Certificate(this.caCertificatePem), keyPair };
     })();
     this.issuerPromise.catch(() => {
       this.issuerPromise = undefined;
@@ -235,6 +236,7 @@ export class CaStore {
     const user = validateLoginName(request.user);
     const groups = (request.groups ?? []).map((group) => validateGroupName(group));
     await this.issuer();
+    const { verifyCsr } = await import('../csr.js');
     const csr = await verifyCsr(request.csrPem, { expectedCommonName: user, where: request.where }, this.crypto);
     return this.signAndRecord({
       profile: CLIENT_PROFILE,
@@ -280,6 +282,7 @@ export class CaStore {
   /** Signs a certificate (nothing is recorded yet). */
   private async sign(input: SignInput): Promise<Issued> {
     const issuer = await this.issuer();
+    const { certificatePem, issueCertificate } = await import('../issue.js');
     const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
     const now = this.now();
     const validity = computeValidity(now, durationMs, this.caCertificate.notAfter);
@@ -297,7 +300,7 @@ export class CaStore {
       this.crypto,
     );
     const record: CertificateRecord = {
-      ...recordBase(certificate, input.publicKeyType, now),
+      ...recordBase({ ...certificateFields(certificate), pem: certificatePem(certificate) }, input.publicKeyType, now),
       profile: input.profile.name,
       ...input.record,
     };
@@ -430,6 +433,7 @@ export class CaStore {
   }
 
   private async publishCrlLocked(now: Date, nextUpdateDays = 7): Promise<string> {
+    const { buildCrl } = await import('../crl.js');
     const pem = await buildCrl(
       {
         entries: this.inventory.revokedUnexpired(now),
@@ -445,8 +449,21 @@ export class CaStore {
   }
 }
 
+/** What a record needs of a certificate, from either reader. */
+interface CertificateFields {
+  serialNumber: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  pem: string;
+}
+
+function certificateFields(certificate: X509Certificate): Omit<CertificateFields, 'pem'> {
+  return { serialNumber: certificate.serialNumber, subject: certificate.subject, notBefore: certificate.notBefore, notAfter: certificate.notAfter };
+}
+
 function recordBase(
-  certificate: X509Certificate,
+  certificate: CertificateFields,
   keyType: KeyType,
   issuedAt: Date,
 ): Omit<CertificateRecord, 'profile' | 'user' | 'groups' | 'hosts' | 'origin' | 'destination'> {
@@ -460,7 +477,7 @@ function recordBase(
     status: 'valid',
     revokedAt: null,
     revocationReason: null,
-    certificatePem: certificatePem(certificate),
+    certificatePem: certificate.pem,
   };
 }
 

@@ -1,7 +1,12 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { chmodSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { CertificateRecord } from './certificate-record.js';
+
+// Loaded with require: going through the ES module loader's CommonJS translation costs start-up time.
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+type Database = BetterSqlite3.Database;
 
 type Row = {
   serial: string;
@@ -57,15 +62,15 @@ export class SerialTakenError extends Error {}
  * half-way leaves nothing behind.
  */
 export class Inventory {
-  private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly db: Database;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database) {
     this.db = db;
   }
 
   /** Statements compile once per connection: the plugin looks serials up on every request. */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): BetterSqlite3.Statement {
     let prepared = this.statements.get(sql);
     if (!prepared) {
       prepared = this.db.prepare(sql);

@@ -12,7 +12,7 @@ export function describeCa(store: CaStore): Record<string, string> {
     keyType: record?.keyType ?? 'unknown',
     notBefore: formatDate(store.caCertificate.notBefore),
     notAfter: formatDate(store.caCertificate.notAfter),
-    sha256: createHash('sha256').update(Buffer.from(store.caCertificate.rawData)).digest('hex'),
+    sha256: createHash('sha256').update(store.caCertificate.der).digest('hex'),
     certificate: paths.caCertificate,
     key: paths.caKey,
   };
