@@ -1,10 +1,10 @@
-import { nativeCrypto } from './x509.js';
+import { nativeCrypto } from './native-crypto.js';
 import { CA_PROFILE } from './profiles/ca-profile.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from './keys/key-type.js';
 import { exportPrivateKeyPem, generateKeyPair } from './keys/key-pair.js';
-import { certificatePem, selfSignCertificate } from './issue.js';
+import { selfSignCertificate } from './issue.js';
 import { randomSerial } from './serial.js';
-import { subjectName, type SubjectFields } from './subject.js';
+import type { SubjectFields } from './subject.js';
 import { computeValidity, daysToMs } from './validity.js';
 
 export interface CreateCaOptions {
@@ -31,12 +31,12 @@ export async function createCa(options: CreateCaOptions, crypto: Crypto = native
   const keyPair = await generateKeyPair(keyType, crypto);
   const validity = computeValidity(options.now ?? new Date(), options.durationMs ?? daysToMs(CA_PROFILE.defaultValidityDays));
   const certificate = await selfSignCertificate(
-    { profile: CA_PROFILE, subject: subjectName(options.subject), validity, serial: randomSerial() },
+    { profile: CA_PROFILE, subject: options.subject, validity, serial: randomSerial() },
     keyPair,
     crypto,
   );
   return {
-    certificatePem: certificatePem(certificate),
+    certificatePem: certificate.pem,
     privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, options.passphrase, crypto),
     keyType,
     origin: 'generated',

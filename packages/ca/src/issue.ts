@@ -1,27 +1,23 @@
-import {
-  type JsonName,
-  PemConverter,
-  SubjectKeyIdentifierExtension,
-  X509Certificate,
-  X509CertificateGenerator,
-  nativeCrypto,
-} from './x509.js';
-import { profileExtensions } from './extensions/profile-extensions.js';
-import { signingAlgorithm, type KeyType } from './keys/key-type.js';
+import type { CertificateInfo } from './ca-certificate.js';
+import { encodeName, signCertificate, subjectKeyIdentifier, keyIdentifier } from './der/certificate-der.js';
+import { certificateSubject } from './der/der-reader.js';
+import { isRsa, type KeyType } from './keys/key-type.js';
 import type { KeyPair } from './keys/key-pair.js';
+import { nativeCrypto } from './native-crypto.js';
 import type { CertificateProfile } from './profiles/certificate-profile.js';
 import type { HostName } from './names.js';
+import type { SubjectFields } from './subject.js';
 import type { Validity } from './validity.js';
 
 /** The CA that signs: its certificate and its key. */
 export interface Issuer {
-  readonly certificate: X509Certificate;
+  readonly certificate: CertificateInfo;
   readonly keyPair: KeyPair;
 }
 
 export interface IssueRequest {
   profile: CertificateProfile;
-  subject: JsonName;
+  subject: SubjectFields;
   publicKey: CryptoKey;
   publicKeyType: KeyType;
   hosts?: readonly HostName[];
@@ -29,36 +25,46 @@ export interface IssueRequest {
   serial: string;
 }
 
-/** Signs a leaf certificate for `request` with the issuer's key, as the profile prescribes. */
-export async function issueCertificate(
-  request: IssueRequest,
-  issuer: Issuer,
-  crypto: Crypto = nativeCrypto,
-): Promise<X509Certificate> {
-  const extensions = await profileExtensions(
-    {
-      profile: request.profile,
-      subjectPublicKey: request.publicKey,
-      subjectKeyType: request.publicKeyType,
-      issuerKeyId: await issuerKeyId(issuer.certificate, crypto),
-      hosts: request.hosts,
-    },
-    crypto,
-  );
-  return X509CertificateGenerator.create(
-    {
-      serialNumber: request.serial,
-      subject: request.subject,
-      issuer: issuer.certificate.subjectName,
+/** A certificate just signed, with what the inventory records of it. */
+export interface IssuedCertificate {
+  der: Buffer;
+  pem: string;
+  serialNumber: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+function content(request: Omit<IssueRequest, 'publicKey' | 'publicKeyType'>, spki: Buffer, keyType: KeyType, issuerName: Buffer, authorityKeyId: Buffer) {
+  const { profile } = request;
+  const name = encodeName(request.subject);
+  return {
+    name,
+    content: {
+      serialHex: request.serial,
+      issuerName,
+      subjectName: name.der,
       notBefore: request.validity.notBefore,
       notAfter: request.validity.notAfter,
-      signingAlgorithm: signingAlgorithm(issuer.keyPair.type),
-      publicKey: request.publicKey,
-      signingKey: issuer.keyPair.privateKey,
-      extensions,
+      subjectSpki: spki,
+      isCa: profile.isCa,
+      pathLength: profile.pathLength,
+      keyUsage: profile.keyUsage | (isRsa(keyType) ? profile.rsaExtraKeyUsage : 0),
+      extendedKeyUsage: profile.extendedKeyUsage,
+      authorityKeyId,
+      hosts: request.hosts,
     },
-    crypto,
-  );
+  };
+}
+
+/** Signs a leaf certificate for `request` with the issuer's key, as the profile prescribes. */
+export async function issueCertificate(request: IssueRequest, issuer: Issuer, crypto: Crypto = nativeCrypto): Promise<IssuedCertificate> {
+  const spki = Buffer.from(await crypto.subtle.exportKey('spki', request.publicKey));
+  // The issuer's own SKI (an imported CA may compute it differently) and its Name, byte for byte.
+  const authorityKeyId = subjectKeyIdentifier(issuer.certificate.der, issuer.certificate.publicKeySpki);
+  const built = content(request, spki, request.publicKeyType, certificateSubject(issuer.certificate.der), authorityKeyId);
+  const signed = signCertificate(built.content, { type: issuer.keyPair.type, key: issuer.keyPair.privateKey });
+  return { ...signed, serialNumber: request.serial, subject: built.name.text, notBefore: request.validity.notBefore, notAfter: request.validity.notAfter };
 }
 
 /** Self-signs a CA certificate for `keyPair`. */
@@ -66,38 +72,16 @@ export async function selfSignCertificate(
   request: Omit<IssueRequest, 'publicKey' | 'publicKeyType'>,
   keyPair: KeyPair,
   crypto: Crypto = nativeCrypto,
-): Promise<X509Certificate> {
-  const extensions = await profileExtensions(
-    { profile: request.profile, subjectPublicKey: keyPair.publicKey, subjectKeyType: keyPair.type },
-    crypto,
-  );
-  return X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: request.serial,
-      name: request.subject,
-      notBefore: request.validity.notBefore,
-      notAfter: request.validity.notAfter,
-      signingAlgorithm: signingAlgorithm(keyPair.type),
-      keys: { privateKey: keyPair.privateKey, publicKey: keyPair.publicKey },
-      extensions,
-    },
-    crypto,
-  );
+): Promise<IssuedCertificate> {
+  const spki = Buffer.from(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+  const name = encodeName(request.subject).der;
+  const built = content(request, spki, keyPair.type, name, keyIdentifier(spki));
+  const signed = signCertificate(built.content, { type: keyPair.type, key: keyPair.privateKey });
+  return { ...signed, serialNumber: request.serial, subject: built.name.text, notBefore: request.validity.notBefore, notAfter: request.validity.notAfter };
 }
 
-/** The issuer's key identifier: its own SKI when it has one (imported CAs may compute it differently). */
-async function issuerKeyId(certificate: X509Certificate, crypto: Crypto): Promise<string> {
-  const ski = certificate.getExtension(SubjectKeyIdentifierExtension);
-  if (ski) return ski.keyId;
-  const computed = await SubjectKeyIdentifierExtension.create(certificate.publicKey, false, crypto);
-  return computed.keyId;
-}
-
-export function certificatePem(certificate: X509Certificate): string {
-  return `${certificate.toString('pem')}\n`;
-}
-
-export function crlPem(der: ArrayBuffer): string {
-  // openssl reads only the "X509 CRL" label (x509's own is "CRL").
-  return `${PemConverter.encode(der, 'X509 CRL')}\n`;
+export function crlPem(der: ArrayBuffer | Buffer): string {
+  // openssl reads only the "X509 CRL" label.
+  const base64 = Buffer.from(der instanceof ArrayBuffer ? new Uint8Array(der) : der).toString('base64');
+  return `-----BEGIN X509 CRL-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END X509 CRL-----\n`;
 }

@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { X509Certificate } from '../x509.js';
 import { nativeCrypto } from '../native-crypto.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
 import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem, type CertificateInfo } from '../ca-certificate.js';
 import type { CaMaterial } from '../create-ca.js';
-import type { Issuer } from '../issue.js';
+import { issueCertificate, type Issuer } from '../issue.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from '../keys/key-type.js';
 import { exportPrivateKeyPem, generateKeyPair, importPrivateKeyPem } from '../keys/key-pair.js';
 import { parseHost, validateGroupName, validateLoginName, type HostName } from '../names.js';
@@ -14,7 +13,7 @@ import { CLIENT_PROFILE } from '../profiles/client-profile.js';
 import { SERVER_PROFILE } from '../profiles/server-profile.js';
 import type { RevocationReason } from '../revocation-reason.js';
 import { normalizeSerial, randomSerial } from '../serial.js';
-import { subjectName, type SubjectFields } from '../subject.js';
+import type { SubjectFields } from '../subject.js';
 import { computeValidity, daysToMs } from '../validity.js';
 import { createFileAtomic, writeFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
@@ -201,8 +200,7 @@ export class CaStore {
         this.crypto,
       );
       await assertKeyMatchesCertificate(this.caCertificate, keyPair, caKey, this.crypto);
-      const { X509Certificate } = await import('../x509.js');
-      return { certificate: new X509Certificate(this.caCertificatePem), keyPair };
+      return { certificate: this.caCertificate, keyPair };
     })();
     this.issuerPromise.catch(() => {
       this.issuerPromise = undefined;
@@ -282,14 +280,13 @@ export class CaStore {
   /** Signs a certificate (nothing is recorded yet). */
   private async sign(input: SignInput): Promise<Issued> {
     const issuer = await this.issuer();
-    const { certificatePem, issueCertificate } = await import('../issue.js');
     const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
     const now = this.now();
     const validity = computeValidity(now, durationMs, this.caCertificate.notAfter);
     const certificate = await issueCertificate(
       {
         profile: input.profile,
-        subject: subjectName(input.subject),
+        subject: input.subject,
         publicKey: input.publicKey,
         publicKeyType: input.publicKeyType,
         hosts: input.hosts,
@@ -300,7 +297,7 @@ export class CaStore {
       this.crypto,
     );
     const record: CertificateRecord = {
-      ...recordBase({ ...certificateFields(certificate), pem: certificatePem(certificate) }, input.publicKeyType, now),
+      ...recordBase(certificate, input.publicKeyType, now),
       profile: input.profile.name,
       ...input.record,
     };
@@ -442,7 +439,6 @@ export class CaStore {
         nextUpdate: new Date(now.getTime() + daysToMs(nextUpdateDays)),
       },
       await this.issuer(),
-      this.crypto,
     );
     writeFileAtomic(CaStore.paths(this.dir).crl, pem, 0o644);
     return pem;
@@ -456,10 +452,6 @@ interface CertificateFields {
   notBefore: Date;
   notAfter: Date;
   pem: string;
-}
-
-function certificateFields(certificate: X509Certificate): Omit<CertificateFields, 'pem'> {
-  return { serialNumber: certificate.serialNumber, subject: certificate.subject, notBefore: certificate.notBefore, notAfter: certificate.notAfter };
 }
 
 function recordBase(
