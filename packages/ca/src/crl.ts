@@ -29,14 +29,24 @@ const OID_AUTHORITY_KEY_ID = '2.5.29.35';
 export async function buildCrl(request: CrlRequest, issuer: Issuer): Promise<string> {
   const keyId = subjectKeyIdentifier(issuer.certificate.der, issuer.certificate.publicKeySpki);
   const algorithm = signatureAlgorithm(issuer.keyPair.type);
-  const entries = request.entries.map((entry) =>
-    sequence(
-      integer(entry.serial),
-      time(entry.revokedAt),
+  // A large CRL repeats the same few reason extensions and revocation times: encode each once.
+  const reasons = new Map<RevocationReason, Buffer[]>();
+  const times = new Map<number, Buffer>();
+  const entries = request.entries.map((entry) => {
+    let reason = reasons.get(entry.reason);
+    if (!reason) {
       // RFC 5280: omit the reason code rather than write "unspecified".
-      ...(entry.reason === 'unspecified' ? [] : [sequence(extension(OID_REASON_CODE, enumerated(REVOCATION_REASONS[entry.reason])))]),
-    ),
-  );
+      reason = entry.reason === 'unspecified' ? [] : [sequence(extension(OID_REASON_CODE, enumerated(REVOCATION_REASONS[entry.reason])))];
+      reasons.set(entry.reason, reason);
+    }
+    const at = entry.revokedAt.getTime();
+    let revokedAt = times.get(at);
+    if (!revokedAt) {
+      revokedAt = time(entry.revokedAt);
+      if (times.size < 100_000) times.set(at, revokedAt);
+    }
+    return sequence(integer(entry.serial), revokedAt, ...reason);
+  });
   const tbs = sequence(
     integer(1n), // v2
     algorithm.identifier,

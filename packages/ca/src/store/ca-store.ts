@@ -378,8 +378,9 @@ export class CaStore {
     return this.inventory.list(filter);
   }
 
-  count(): number {
-    return this.inventory.count();
+  /** How many certificates the inventory holds (optionally: with this status), without loading them. */
+  count(filter: { status?: CertificateRecord['status'] } = {}): number {
+    return this.inventory.count(filter);
   }
 
   /** Revokes one certificate by serial and publishes a new CRL. */

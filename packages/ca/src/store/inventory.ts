@@ -183,8 +183,9 @@ export class Inventory {
     return rows.map(fromRow);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n;
+  count(filter: { status?: CertificateRecord['status'] } = {}): number {
+    const row = this.statement('SELECT COUNT(*) AS n FROM certificates WHERE (@status IS NULL OR status = @status)').get({ status: filter.status ?? null });
+    return (row as { n: number }).n;
   }
 
   /** Marks a certificate revoked; false when it already was. */

@@ -8,7 +8,7 @@ export async function caShowCommand(context: Context, options: GlobalOptions): P
   try {
     const ca = describeCa(store);
     const certificates = store.count();
-    const revoked = store.list({ status: 'revoked' }).length;
+    const revoked = store.count({ status: 'revoked' });
     context.out.say(`CA          ${ca.subject}`);
     context.out.say(`key type    ${ca.keyType}`);
     context.out.say(`serial      ${ca.serial}`);

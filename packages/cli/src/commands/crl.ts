@@ -23,7 +23,7 @@ export async function crlCommand(context: Context, options: CrlOptions): Promise
     }
     const pem = await store.publishCrl();
     if (out) applyPlan({ changes: [{ kind: 'file', path: out, content: pem, mode: 0o644 }] }, { dryRun: false });
-    const revoked = store.list({ status: 'revoked' }).length;
+    const revoked = store.count({ status: 'revoked' });
     context.out.say(`Published the CRL (${revoked} revoked) in ${path}${out ? ` and ${out}` : ''}.`);
     return { changed: true, crl: path, out: out ?? null, revoked };
   } finally {
