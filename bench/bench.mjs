@@ -219,6 +219,8 @@ writeFileSync(
     '![ratios](ratios.svg)',
     '',
     ...sections.flatMap((section) => [section, '']),
+    // The hand-written analysis of what dominates where a target is missed (bench/analysis.md).
+    readFileSync(join(root, 'bench/analysis.md'), 'utf8'),
   ].join('\n'),
 );
 rmSync(work, { recursive: true, force: true });

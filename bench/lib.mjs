@@ -39,17 +39,18 @@ export function ratioChart(rows) {
   const bars = rows
     .map((row, index) => {
       const y = 30 + index * rowHeight;
-      const good = row.target === undefined ? row.ratio <= 1 : row.ratio <= row.target;
+      // No target: context (grey), not a verdict.
+      const colour = row.target === undefined ? '#9e9e9e' : row.ratio <= row.target ? '#2e7d32' : '#c62828';
       return [
         `<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="12">${escape(row.label)}</text>`,
-        `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(row.ratio) - left)}" height="16" fill="${good ? '#2e7d32' : '#c62828'}"/>`,
+        `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(row.ratio) - left)}" height="16" fill="${colour}"/>`,
         `<text x="${x(row.ratio) + 4}" y="${y + 16}" font-size="12">${row.ratio.toFixed(2)}×${row.target !== undefined ? ` (target ≤ ${row.target}×)` : ''}</text>`,
       ].join('');
     })
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="18" font-size="14" font-weight="bold">dockauth time ÷ peer time (lower is better; green meets the target, log scale)</text>
+<text x="10" y="18" font-size="14" font-weight="bold">dockauth time ÷ peer time (lower is better; green meets its target, red misses it, grey has none; log scale)</text>
 <line x1="${x(1)}" y1="26" x2="${x(1)}" y2="${height - 20}" stroke="#555" stroke-dasharray="4 3"/>
 <text x="${x(1) + 3}" y="${height - 8}" font-size="11">1.0 = same as the peer</text>
 ${bars}

@@ -215,18 +215,7 @@ export class CaStore {
 
   /** A client certificate for a login name, with a fresh key the user will hold. */
   async issueClient(request: ClientRequest): Promise<Issued> {
-    const user = validateLoginName(request.user);
-    const groups = (request.groups ?? []).map((group) => validateGroupName(group));
-    const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE, this.crypto);
-    const issued = await this.signAndRecord({
-      profile: CLIENT_PROFILE,
-      subject: { commonName: user, organization: groups },
-      publicKey: keyPair.publicKey,
-      publicKeyType: keyPair.type,
-      durationMs: request.durationMs,
-      record: { user, groups, hosts: [], origin: 'generated', destination: request.destination ?? null },
-    });
-    return { ...issued, privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto) };
+    return (await this.issueClients([request]))[0] as Issued;
   }
 
   /** Signs a user's own CSR with the client profile: only its key is taken from it. */
@@ -327,8 +316,8 @@ export class CaStore {
   }
 
   /**
-   * Client certificates for many users at once (batch onboarding): keys and
-   * signatures as for issueClient, but one inventory transaction for all.
+   * Client certificates for many users at once (batch onboarding): a fresh key
+   * and a signature each, and one inventory transaction for them all.
    */
   async issueClients(requests: readonly ClientRequest[], onSigned: () => void = () => undefined): Promise<Issued[]> {
     const prepared = requests.map((request) => ({
@@ -337,32 +326,39 @@ export class CaStore {
       groups: (request.groups ?? []).map((group) => validateGroupName(group)),
     }));
     await this.issuer();
-    const issued: Issued[] = [];
+    const items: Array<{ input: SignInput; privateKeyPem: string; issued: Issued }> = [];
     // A few at a time: RSA key generation runs on the thread pool.
     for (let start = 0; start < prepared.length; start += 8) {
       const chunk = prepared.slice(start, start + 8);
-      issued.push(
+      items.push(
         ...(await Promise.all(
           chunk.map(async ({ request, user, groups }) => {
             const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE, this.crypto);
-            const signed = await this.sign({
+            const input: SignInput = {
               profile: CLIENT_PROFILE,
               subject: { commonName: user, organization: groups },
               publicKey: keyPair.publicKey,
               publicKeyType: keyPair.type,
               durationMs: request.durationMs,
               record: { user, groups, hosts: [], origin: 'generated', destination: request.destination ?? null },
-            });
+            };
+            const issued = await this.sign(input);
             const privateKeyPem = await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto);
             onSigned();
-            return { ...signed, privateKeyPem };
+            return { input, privateKeyPem, issued };
           }),
         )),
       );
     }
-    const taken = new Set(this.recordAll(issued));
-    if (taken.size > 0) throw new OperationError(`failed to issue certificates: ${taken.size} serials collided (inventory damaged?)`);
-    return issued;
+    // A serial collision is astronomically unlikely, but the inventory is the judge: re-sign those.
+    let pending = items;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
+      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
+      pending = pending.filter((item) => taken.has(item.issued));
+      for (const item of pending) item.issued = await this.sign(item.input);
+    }
+    return items.map((item) => ({ ...item.issued, privateKeyPem: item.privateKeyPem }));
   }
 
   find(serial: string): CertificateRecord | undefined {
