@@ -199,6 +199,23 @@ sections.push([
 ].join('\n'));
 log(`  p50 ${plugin.latencyMs.p50} ms, p99 ${plugin.latencyMs.p99} ms, ${plugin.decisionsPerSecond}/s`);
 
+log('\n7b. The plugin on a real dockerd over TLS');
+const overhead = JSON.parse(sh(`${node} ${join(root, 'bench/dockerd-overhead.mjs')} ${quick ? 5 : 20}`));
+if (overhead.skipped) {
+  sections.push(`### 7b. The plugin on a real dockerd\n\nSkipped: ${overhead.skipped}.`);
+} else {
+  table('7b. The plugin on a real dockerd over TLS (the docker CLI as a TLS user)', [
+    ['`docker ps`, no authorization plugin', overhead.without.ps],
+    ['`docker ps`, with dockauth', overhead.with.ps],
+    ['`docker create` + `docker rm`, no authorization plugin', overhead.without.createRemove],
+    ['`docker create` + `docker rm`, with dockauth', overhead.with.createRemove],
+  ]);
+  chart.push({ label: 'docker ps with ÷ without the plugin', ratio: overhead.ratios.ps, target: 1.1 });
+  chart.push({ label: 'create+rm with ÷ without the plugin', ratio: overhead.ratios.createRemove, target: 1.1 });
+  verdict('`docker ps` with ÷ without the plugin', overhead.ratios.ps, 1.1);
+  verdict('`docker create` + `docker rm` with ÷ without the plugin', overhead.ratios.createRemove, 1.1);
+}
+
 // --- RESULTS.md ------------------------------------------------------------------------------------
 const versions = [
   `node ${process.version}`,

@@ -1,0 +1,107 @@
+// The plugin's cost as users feel it: a real dockerd over TLS, `docker ps` and container
+// create+remove in a loop, with the dockauth plugin and without it. Needs root, docker.io and
+// busybox-static; prints JSON (or {"skipped": reason}).
+// Usage: node bench/dockerd-overhead.mjs [runs]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stats } from './lib.mjs';
+
+const runs = Number(process.argv[2] ?? 20);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'packages/cli/bin/dockauth.js');
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+if (process.geteuid?.() !== 0 || !has('dockerd') || !has('docker') || !existsSync('/bin/busybox')) {
+  console.log(JSON.stringify({ skipped: 'needs root, docker.io and busybox-static' }));
+  process.exit(0);
+}
+const dir = mkdtempSync('/tmp/dabench-');
+chmodSync(dir, 0o755);
+const state = join(dir, 'state');
+const dockauth = (...args) => execFileSync(process.execPath, [bin, '--dir', state, '-y', ...args], { encoding: 'utf8' });
+const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+const wait = async (check, what) => { for (let i = 0; i < 600; i++) { if (check()) return; await new Promise((r) => setTimeout(r, 100)); } throw new Error(`timed out: ${what}`); };
+
+dockauth('ca', 'init');
+dockauth('server', 'issue', '--host', 'localhost', '--ip', '127.0.0.1', '--out', join(dir, 'ssl'));
+dockauth('authz', 'init');
+dockauth('user', 'add', 'nobody', '--out', join(dir, 'certs'));
+const policy = join(state, 'policy.yaml');
+writeFileSync(policy, readFileSync(policy, 'utf8').replace("      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'", "      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'\n      - '^docker\\.io/dockauth-bench/busybox:'"));
+const [uid, gid] = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('nobody:')).split(':').slice(2, 4);
+
+async function measureEngine(withPlugin) {
+  const label = withPlugin ? 'with' : 'without';
+  const port = await freePort();
+  const engineDir = join(dir, label);
+  mkdirSync(engineDir);
+  const rootSocket = join(engineDir, 'docker.sock');
+  const daemonJson = join(engineDir, 'daemon.json');
+  dockauth('daemon', 'configure', '--daemon-json', daemonJson, '--tls-dir', join(dir, 'ssl'), '--listen', `tcp://127.0.0.1:${port}`,
+    '--systemd-dropin', join(engineDir, 'dropin.conf'), '--systemd-unit', '/dev/null', ...(withPlugin ? [] : ['--no-authz']));
+  const config = JSON.parse(readFileSync(daemonJson, 'utf8'));
+  const pluginName = `dockauth-bench-${randomBytes(4).toString('hex')}`;
+  config.hosts = [`unix://${rootSocket}`, `tcp://127.0.0.1:${port}`];
+  if (withPlugin) config['authorization-plugins'] = [pluginName];
+  writeFileSync(daemonJson, JSON.stringify(config));
+  const children = [];
+  const start = (command, args, log) => { const child = spawn(command, args, { detached: true, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] }); children.push(child); return child; };
+  if (withPlugin) {
+    const socket = `/run/docker/plugins/${pluginName}.sock`;
+    start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket], join(engineDir, 'plugin.log'));
+    await wait(() => existsSync(socket), 'plugin');
+  }
+  start('dockerd', ['--config-file', daemonJson, '--data-root', join(engineDir, 'data'), '--exec-root', join(engineDir, 'exec'), '--pidfile', join(engineDir, 'pid'),
+    '--bridge=none', '--iptables=false', '--ip-masq=false'], join(engineDir, 'dockerd.log'));
+  const admin = (...args) => spawnSync('docker', ['-H', `unix://${rootSocket}`, ...args], { encoding: 'utf8' });
+  try {
+    await wait(() => existsSync(rootSocket) && admin('version').status === 0, 'dockerd');
+    const rootfs = join(engineDir, 'rootfs');
+    for (const sub of ['bin', 'etc']) mkdirSync(join(rootfs, sub), { recursive: true });
+    execFileSync('cp', ['/bin/busybox', join(rootfs, 'bin/busybox')]);
+    execFileSync('ln', ['-s', 'busybox', join(rootfs, 'bin/true')]);
+    spawnSync('sh', ['-c', `tar -C ${rootfs} -c . | docker -H unix://${rootSocket} import - dockauth-bench/busybox:latest`]);
+    const env = { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'certs', 'nobody') };
+    const time = (args) => {
+      const started = process.hrtime.bigint();
+      const result = spawnSync('docker', args, { env, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`docker ${args.join(' ')} (${label} plugin): ${result.stderr}`);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    time(['ps']);
+    const ps = [];
+    const createRemove = [];
+    for (let i = 0; i < runs; i++) {
+      ps.push(time(['ps']));
+      const started = process.hrtime.bigint();
+      const id = spawnSync('docker', ['create', '-u', `${uid}:${gid}`, '--security-opt', 'no-new-privileges', 'dockauth-bench/busybox:latest', 'true'], { env, encoding: 'utf8' });
+      if (id.status !== 0) throw new Error(`docker create (${label} plugin): ${id.stderr}`);
+      time(['rm', id.stdout.trim()]);
+      createRemove.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return { ps: stats(ps), createRemove: stats(createRemove) };
+  } finally {
+    for (const id of admin('ps', '-aq').stdout.split('\n').filter(Boolean)) admin('rm', '-f', id);
+    for (const child of children.reverse()) {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    }
+    spawnSync('sh', ['-c', `grep -o ' ${engineDir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+  }
+}
+
+try {
+  const without = await measureEngine(false);
+  const withPlugin = await measureEngine(true);
+  console.log(JSON.stringify({
+    runs,
+    without,
+    with: withPlugin,
+    ratios: { ps: withPlugin.ps.median / without.ps.median, createRemove: withPlugin.createRemove.median / without.createRemove.median },
+  }));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
