@@ -1,28 +1,35 @@
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Account, HostPaths } from './engine/lookups.js';
 
 /**
  * Resolves a host path as mount(2) will: lexically cleaned, then every existing
- * component's symlinks followed; a missing tail (dockerd creates it) is appended.
+ * component's symlinks followed (one realpath(3) call); a missing tail (dockerd
+ * creates it) is appended. A dangling symlink on the way is refused: where it
+ * would lead is not knowable now.
  */
 export const realHostPaths: HostPaths = {
   resolve(path: string): string {
     let existing = posix.resolve('/', path);
     const missing: string[] = [];
-    for (;;) {
-      try {
-        const real = realpathSync(existing);
-        return missing.length === 0 ? real : posix.join(real, ...missing);
-      } catch {
-        if (existing === '/') return posix.resolve('/', path);
-        missing.unshift(posix.basename(existing));
-        existing = posix.dirname(existing);
-      }
+    while (existing !== '/' && !existsSync(existing)) {
+      if (isLink(existing)) throw new Error(`${existing} is a symbolic link to nothing`);
+      missing.unshift(posix.basename(existing));
+      existing = posix.dirname(existing);
     }
+    const real = realpathSync.native(existing);
+    return missing.length === 0 ? real : posix.join(real, ...missing);
   },
 };
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 /** Accounts through the name service (getent, id), cached briefly: group changes count within a minute. */
 export class SystemAccounts {
