@@ -11,6 +11,7 @@ export { normalizeSerial, isSerial } from './serial.js';
 export type { CreateCaOptions, CaMaterial } from './create-ca.js';
 export type { ImportCaOptions } from './import-ca.js';
 export { parseCertificatePem, type CertificateInfo } from './ca-certificate.js';
+export { pemToDer } from './der/der-reader.js';
 
 // Making or importing a CA loads the X.509 library; most commands never do, so these load it on call.
 export const createCa: typeof import('./create-ca.js').createCa = async (...args) => (await import('./create-ca.js')).createCa(...args);

@@ -8,7 +8,8 @@ import type { Context } from './context.js';
 import { Progress } from './progress.js';
 import { formatDate } from './store-access.js';
 import { lookupAccounts } from './system/accounts.js';
-import { certificateIsInstalled, readPlainFile } from './system/installed-bundle.js';
+import { certificateIsInstalled } from './system/installed-bundle.js';
+import { readPlainFile } from './system/regular-file.js';
 
 export interface UserRequest {
   user: string;

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { certificateState, normalizeSerial, type CertificateRecord } from '@dockauth/ca';
+import { certificateState, normalizeSerial, pemToDer, type CertificateRecord } from '@dockauth/ca';
 
 export type IdentityResult =
   | { ok: true; serial: string; groups: string[] }
@@ -8,11 +8,6 @@ export type IdentityResult =
 /** The inventory, as far as the identity check needs it (a CaStore opened read-only). */
 export interface Inventory {
   find(serial: string): CertificateRecord | undefined;
-}
-
-/** The DER bytes inside a PEM block, without parsing the certificate. */
-function pemBody(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
 /** Parsed peer certificates by PEM: the same user presents the same one on every request. */
@@ -68,7 +63,7 @@ function checkIdentityNow(user: string, peerCertificates: readonly string[], inv
   if (!record) return { ok: false, serial, reason: `certificate ${serial} was not issued by this host's dockauth CA` };
   if (record.profile !== 'client') return { ok: false, serial, reason: `certificate ${serial} is a ${record.profile} certificate, not a user's` };
   if (record.user !== user) return { ok: false, serial, reason: `certificate ${serial} was issued to ${record.user}, not to ${user}` };
-  if (!pemBody(record.certificatePem).equals(leaf.der)) {
+  if (!pemToDer(record.certificatePem).equals(leaf.der)) {
     return { ok: false, serial, reason: `certificate ${serial} does not match the one this CA issued` };
   }
   const state = certificateState(record, now);

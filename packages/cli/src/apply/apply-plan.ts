@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, chmodSync, openSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, commitStagedFile, createFileAtomic, discardStagedFile, stageFile, writeFileAtomic } from '@dockauth/ca';
 import { syncFilesystems } from './sync-filesystems.js';
+import { readRegularFile } from '../system/regular-file.js';
 import { asOwner } from './as-owner.js';
 import type { Change, ChangeOutcome, DirectoryChange, FileChange, Owner, Plan } from './plan.js';
 
@@ -89,18 +90,6 @@ function assessDirectory(change: DirectoryChange, planned: Set<string>): ChangeO
   return { path: change.path, kind: 'directory', action: (stats.mode & 0o7777) === change.mode ? 'unchanged' : 'update' };
 }
 
-/** Reads a regular file without following links or blocking on a planted FIFO. */
-function readRegularFile(path: string): { content: Buffer; stats: Stats } {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new InputError(`failed to write ${path}: it exists and is not a regular file`);
-    return { content: readFileSync(fd), stats };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function assessFile(change: FileChange, planned: Set<string>): ChangeOutcome {
   assertSafeParent(change.path, change.owner, planned);
   const stats = lstatOrUndefined(change.path);
@@ -176,11 +165,6 @@ function keepBackup(change: FileChange, outcome: ChangeOutcome, now: Date): void
   const previous = readRegularFile(change.path);
   outcome.backup = backupName(change.path, now);
   createFileAtomic(outcome.backup, previous.content, previous.stats.mode & 0o7777);
-}
-
-/** True when a path's outcome in `result` was a real change. */
-export function changedPaths(result: ApplyResult): string[] {
-  return result.outcomes.filter((outcome) => outcome.action !== 'unchanged').map((outcome) => outcome.path);
 }
 
 export type BatchOutcome = { ok: true; result: ApplyResult } | { ok: false; error: unknown };

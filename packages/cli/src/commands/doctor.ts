@@ -10,7 +10,7 @@ import { BUNDLE_FILES } from '../client-bundle.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { formatDate, readPassphrase } from '../store-access.js';
 import { lookupAccounts } from '../system/accounts.js';
-import { readPlainFile } from '../system/installed-bundle.js';
+import { readPlainFile } from '../system/regular-file.js';
 
 export interface DoctorOptions extends GlobalOptions {
   daemonJson: string;

@@ -1,22 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createPublicKey, X509Certificate } from 'node:crypto';
-
-/** Reads a small regular file without following links or blocking; undefined if it is not one. */
-export function readPlainFile(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > 1024 * 1024) return undefined;
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+import { readPlainFile } from './regular-file.js';
 
 /** The three files of an installed certificate: our CA, the certificate, its key. */
 export interface InstalledPaths {
