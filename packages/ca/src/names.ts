@@ -9,22 +9,22 @@ import { InputError } from './errors.js';
  */
 const LOGIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
-export function validateLoginName(name: string, where = 'user name'): string {
+function validateName(name: string, where: string, kind: 'login' | 'group'): string {
   if (!LOGIN_NAME.test(name)) {
-    throw new InputError(`failed to accept ${where} ${JSON.stringify(name)}: not a valid login name`, {
-      hint: 'a login name starts with a letter or "_" and holds only letters, digits, "_", "-" and "." (at most 32)',
+    throw new InputError(`failed to accept ${where} ${JSON.stringify(name)}: not a valid ${kind} name`, {
+      hint: `a ${kind} name starts with a letter or "_" and holds only letters, digits, "_", "-" and "." (at most 32)`,
     });
   }
   return name;
 }
 
+export function validateLoginName(name: string, where = 'user name'): string {
+  return validateName(name, where, 'login');
+}
+
+/** Group names follow the same rule: they land in certificates and the policy the same way. */
 export function validateGroupName(name: string, where = 'group name'): string {
-  if (!LOGIN_NAME.test(name)) {
-    throw new InputError(`failed to accept ${where} ${JSON.stringify(name)}: not a valid group name`, {
-      hint: 'a group name starts with a letter or "_" and holds only letters, digits, "_", "-" and "." (at most 32)',
-    });
-  }
-  return name;
+  return validateName(name, where, 'group');
 }
 
 const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;

@@ -135,11 +135,6 @@ export function field(value: GoValue | undefined, name: string): GoValue | undef
   return folded.get(name.toLowerCase());
 }
 
-/** Whether any key folds to `name` (a field that is present, even as null). */
-export function hasField(value: GoValue | undefined, name: string): boolean {
-  return field(value, name) !== undefined;
-}
-
 /** A Go map[string]string: keys are exact (maps do not fold), last wins; null is an empty map. */
 export function stringMap(value: GoValue | undefined, where: string): Map<string, string> {
   const map = new Map<string, string>();

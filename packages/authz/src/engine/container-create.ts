@@ -1,4 +1,4 @@
-import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, hasField, stringMap, type GoValue } from '../decode/go-json.js';
+import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, stringMap, type GoValue } from '../decode/go-json.js';
 import { insideRoots, mountRoots, parseBind } from './host-mounts.js';
 import { imageAllowed, imageNames } from './image-reference.js';
 import { OWNER_LABEL } from './lookups.js';

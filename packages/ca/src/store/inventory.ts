@@ -145,8 +145,8 @@ export class Inventory {
 
   insert(record: CertificateRecord): void {
     try {
-      this.db
-        .prepare(
+      this
+        .statement(
           `INSERT INTO certificates (serial, profile, subject, user, groups_json, hosts_json, key_type, origin, destination,
              not_before, not_after, issued_at, status, revoked_at, revocation_reason, pem)
            VALUES (@serial, @profile, @subject, @user, @groups_json, @hosts_json, @key_type, @origin, @destination,
@@ -173,8 +173,8 @@ export class Inventory {
   }
 
   list(filter: { profile?: CertificateRecord['profile']; status?: CertificateRecord['status'] } = {}): CertificateRecord[] {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT * FROM certificates
          WHERE (@profile IS NULL OR profile = @profile) AND (@status IS NULL OR status = @status)
          ORDER BY issued_at, serial`,
@@ -190,8 +190,8 @@ export class Inventory {
 
   /** Marks a certificate revoked; false when it already was. */
   markRevoked(serial: string, at: Date, reason: NonNullable<CertificateRecord['revocationReason']>): boolean {
-    const result = this.db
-      .prepare(
+    const result = this
+      .statement(
         `UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?
          WHERE serial = ? AND status = 'valid'`,
       )
@@ -201,8 +201,8 @@ export class Inventory {
 
   /** Revoked certificates not yet expired: what a CRL must list. */
   revokedUnexpired(now: Date): Array<{ serial: string; revokedAt: Date; reason: NonNullable<CertificateRecord['revocationReason']> }> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT serial, revoked_at, revocation_reason FROM certificates
          WHERE status = 'revoked' AND not_after > ? ORDER BY revoked_at, serial`,
       )
@@ -216,9 +216,9 @@ export class Inventory {
 
   /** Takes the next CRL number (monotonic, never reused). Call inside a transaction. */
   nextCrlNumber(): bigint {
-    const current = this.db.prepare(`SELECT value FROM meta WHERE key = 'crl_number'`).get() as { value: string } | undefined;
+    const current = this.statement(`SELECT value FROM meta WHERE key = 'crl_number'`).get() as { value: string } | undefined;
     const next = BigInt(current?.value ?? '0') + 1n;
-    this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('crl_number', ?)`).run(next.toString());
+    this.statement(`INSERT OR REPLACE INTO meta (key, value) VALUES ('crl_number', ?)`).run(next.toString());
     return next;
   }
 }
