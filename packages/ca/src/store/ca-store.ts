@@ -258,12 +258,24 @@ export class CaStore {
   }
 
   private async signAndRecord(input: SignInput): Promise<Issued> {
-    // A serial collision is astronomically unlikely, but the inventory is the judge.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const signed = await this.sign(input);
-      if (this.recordAll([signed]).length === 0) return signed;
+    const item = { input, issued: await this.sign(input) };
+    await this.recordSigned([item]);
+    return item.issued;
+  }
+
+  /**
+   * Records signed certificates in one transaction. A serial collision is
+   * astronomically unlikely, but the inventory is the judge: those are re-signed
+   * with new serials and recorded again.
+   */
+  private async recordSigned(items: Array<{ input: SignInput; issued: Issued }>): Promise<void> {
+    let pending = items;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
+      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
+      pending = pending.filter((item) => taken.has(item.issued));
+      for (const item of pending) item.issued = await this.sign(item.input);
     }
-    throw new OperationError('failed to issue certificate: no free serial after 5 attempts (inventory damaged?)');
   }
 
   /** Signs a certificate (nothing is recorded yet). */
@@ -350,14 +362,7 @@ export class CaStore {
         )),
       );
     }
-    // A serial collision is astronomically unlikely, but the inventory is the judge: re-sign those.
-    let pending = items;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
-      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
-      pending = pending.filter((item) => taken.has(item.issued));
-      for (const item of pending) item.issued = await this.sign(item.input);
-    }
+    await this.recordSigned(items);
     return items.map((item) => ({ ...item.issued, privateKeyPem: item.privateKeyPem }));
   }
 

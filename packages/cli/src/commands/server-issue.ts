@@ -9,6 +9,7 @@ import type { Context, GlobalOptions } from '../context.js';
 import { ask } from '../prompt.js';
 import { daysOption, durationOption, formatDate, openStore } from '../store-access.js';
 import { certificateIsInstalled } from '../system/installed-bundle.js';
+import { readPlainFile } from '../system/regular-file.js';
 
 export interface ServerIssueOptions extends GlobalOptions {
   host?: string[];
@@ -61,10 +62,10 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
   const store = await openStore(context, options);
   try {
     const now = context.now();
-    const current = store
-      .list({ profile: 'server', status: 'valid' })
-      .reverse()
-      .find((record) => certificateIsInstalled(paths, store.caCertificatePem, record.certificatePem));
+    // The installed certificate, read once, names its record; then the key and CA beside it are checked.
+    const installed = readPlainFile(paths.certificate)?.toString();
+    const record = installed === undefined ? undefined : store.list({ profile: 'server', status: 'valid' }).find((candidate) => candidate.certificatePem === installed);
+    const current = record && certificateIsInstalled(paths, store.caCertificatePem, record.certificatePem) ? record : undefined;
     const fresh =
       current &&
       current.notAfter.getTime() - now.getTime() > withinDays * 86_400_000 &&
