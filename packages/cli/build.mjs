@@ -24,6 +24,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   loader: { '.yaml': 'text' },
   // Less to parse at every start: dockauth runs as short commands.
-  minify: true,
+  minify: process.env.DOCKAUTH_BUILD_MINIFY !== "0",
   logLevel: 'warning',
 });

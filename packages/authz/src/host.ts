@@ -13,6 +13,8 @@ export const realHostPaths: HostPaths = {
   resolve(path: string): string {
     let existing = posix.resolve('/', path);
     const missing: string[] = [];
+    // Bind sources that do not exist yet are common (dockerd creates them), so the
+    // walk up asks without exceptions: a thrown ENOENT costs more than the syscall.
     while (existing !== '/' && !existsSync(existing)) {
       if (isLink(existing)) throw new Error(`${existing} is a symbolic link to nothing`);
       missing.unshift(posix.basename(existing));
@@ -25,7 +27,7 @@ export const realHostPaths: HostPaths = {
 
 function isLink(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
   } catch {
     return false;
   }

@@ -14,6 +14,11 @@ export type GoValue =
 
 export class BodyDecodeError extends Error {}
 
+const TRUE: GoValue = Object.freeze({ kind: 'bool', value: true });
+const FALSE: GoValue = Object.freeze({ kind: 'bool', value: false });
+const NULL: GoValue = Object.freeze({ kind: 'null' });
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 /** Parses one JSON value; anything after it (which Go's Decoder would silently ignore) is refused. */
 export function parseGoJson(text: string): GoValue {
   let i = 0;
@@ -21,19 +26,27 @@ export function parseGoJson(text: string): GoValue {
     throw new BodyDecodeError(`${what} at offset ${i}`);
   };
   const space = (): void => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    for (let code = text.charCodeAt(i); code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d; code = text.charCodeAt(++i));
   };
   const string = (): string => {
-    if (text[i] !== '"') fail('expected a string');
+    if (text.charCodeAt(i) !== 0x22) fail('expected a string');
     const start = i;
+    let escaped = false;
     i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail('control character in string');
-      if (text[i] === '\\') i++;
+    for (;;) {
+      const code = text.charCodeAt(i);
+      if (Number.isNaN(code)) fail('unterminated string');
+      if (code === 0x22) break;
+      if (code < 0x20) fail('control character in string');
+      if (code === 0x5c) {
+        escaped = true;
+        i++;
+      }
       i++;
     }
-    if (i >= text.length) fail('unterminated string');
     i++;
+    // Most strings have no escapes: JSON.parse is only needed to decode them.
+    if (!escaped) return text.slice(start + 1, i - 1);
     try {
       return JSON.parse(text.slice(start, i)) as string;
     } catch {
@@ -94,17 +107,20 @@ export function parseGoJson(text: string): GoValue {
       }
     }
     if (ch === '"') return { kind: 'string', value: string() };
-    for (const [word, result] of [
-      ['true', { kind: 'bool', value: true }],
-      ['false', { kind: 'bool', value: false }],
-      ['null', { kind: 'null' }],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return result;
-      }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return TRUE;
     }
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return FALSE;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return NULL;
+    }
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
     if (!match) return fail('expected a value');
     i += match[0].length;
     return { kind: 'number', text: match[0] };
@@ -117,8 +133,11 @@ export function parseGoJson(text: string): GoValue {
 
 /** Go's key folding for matching struct field names (bytes.EqualFold semantics for ASCII names). */
 export function foldKey(key: string): string {
+  if (!NON_ASCII.test(key)) return key.toLowerCase();
   return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Each object's keys folded once: folded key → the last value given under any spelling. */
 const foldedFields = new WeakMap<object, Map<string, GoValue>>();

@@ -11,6 +11,9 @@ import { actionAllowed, effectiveRules, type Policy } from './policy.js';
 import { ownContainerProblem, type RuleContext } from './rule-context.js';
 import { matchRoute } from './routes.js';
 
+// Invalid UTF-8 becomes U+FFFD, as Go's decoder reads it.
+const UTF8 = new TextDecoder();
+
 /** One decision, with everything the audit record and the user's message need. */
 export interface Decision {
   id: string;
@@ -95,7 +98,7 @@ export async function evaluate(
       if (length !== '0') return deny('the request body did not reach the plugin (send it as Content-Type: application/json, under 1 MiB)', 'body');
     }
     try {
-      body = request.body === undefined || request.body.length === 0 ? { kind: 'object', entries: [] } : parseGoJson(new TextDecoder().decode(request.body));
+      body = request.body === undefined || request.body.length === 0 ? { kind: 'object', entries: [] } : parseGoJson(UTF8.decode(request.body));
     } catch (error) {
       return deny(`the request body is not JSON dockerd would read the same way (${(error as Error).message})`, 'body');
     }

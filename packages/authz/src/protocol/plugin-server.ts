@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import { dirname } from 'node:path';
 import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
@@ -9,9 +9,9 @@ import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, SystemAccounts } from '../host.js';
 import { decodeAuthzRequest } from './authz-request.js';
+import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
 
-export const PLUGIN_CONTENT_TYPE = 'application/vnd.docker.plugins.v1+json';
-const MAX_REQUEST = 8 * 1024 * 1024; // a 1 MiB body arrives base64-encoded inside JSON
+export { PLUGIN_CONTENT_TYPE } from './plugin-http.js';
 
 export interface PluginOptions {
   /** Where dockerd looks for the plugin: /run/docker/plugins/dockauth.sock. */
@@ -37,25 +37,9 @@ export interface RunningPlugin {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST) req.destroy(new Error('request too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function reply(res: ServerResponse, status: number, value: object): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': PLUGIN_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
+const ALLOW: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Allow: true })) };
+const ACTIVATED: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Implements: ['authz'] })) };
+const deny = (message: string): PluginReply => ({ status: 200, body: { Allow: false, Msg: message } });
 
 /** Replaces a stale socket left by a previous run; refuses to remove anything that is not a socket. */
 function prepareSocket(path: string): void {
@@ -82,63 +66,60 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     paths: options.paths ?? realHostPaths,
   };
 
-  const authorize = async (raw: string): Promise<{ Allow: boolean; Msg?: string; Err?: string }> => {
+  const authorize = async (raw: Buffer): Promise<PluginReply> => {
     let decision: Decision;
     try {
-      decision = await decide(decodeAuthzRequest(JSON.parse(raw)), { ...inputs, policy: watcher.get() });
+      decision = await decide(decodeAuthzRequest(JSON.parse(raw.toString('utf8'))), { ...inputs, policy: watcher.get() });
     } catch (error) {
       options.log(`failed to decide a request: ${(error as Error).message}`);
-      return { Allow: false, Msg: `dockauth could not read this request (${(error as Error).message}); denied to be safe` };
+      return deny(`dockauth could not read this request (${(error as Error).message}); denied to be safe`);
     }
     if (decision.user !== null) {
       try {
         audit.write(auditRecord(decision, new Date()));
       } catch (error) {
         options.log(`failed to write the audit log ${options.auditPath}: ${(error as Error).message}`);
-        if (options.auditFailure === 'deny') return { Allow: false, Msg: 'the audit log cannot be written, so nothing is allowed: tell your administrator' };
+        if (options.auditFailure === 'deny') return deny('the audit log cannot be written, so nothing is allowed: tell your administrator');
       }
     }
-    return decision.allow ? { Allow: true } : { Allow: false, Msg: decision.message };
+    return decision.allow ? ALLOW : deny(decision.message);
   };
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const raw = await readBody(req);
-      switch (req.url) {
+  const http = createPluginHttpServer(
+    (path, body) => {
+      switch (path) {
         case '/Plugin.Activate':
-          return reply(res, 200, { Implements: ['authz'] });
+          return ACTIVATED;
         case '/AuthZPlugin.AuthZReq':
-          return reply(res, 200, await authorize(raw));
+          return authorize(body);
         case '/AuthZPlugin.AuthZRes':
           // Responses pass: every decision is made on the request.
-          return reply(res, 200, { Allow: true });
+          return ALLOW;
         default:
-          return reply(res, 404, { Err: `unknown plugin endpoint ${req.url}` });
+          return { status: 404, body: { Err: `unknown plugin endpoint ${path}` } };
       }
-    })().catch((error: Error) => {
-      options.log(`failed to answer ${req.url}: ${error.message}`);
-      if (!res.headersSent) reply(res, 200, { Allow: false, Msg: 'dockauth failed on this request; denied to be safe' });
-    });
-  });
+    },
+    (error) => options.log(`failed to answer a plugin call: ${error.message}`),
+  );
   prepareSocket(options.socket);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.socket, () => resolve());
-  });
+  // Created 0600 rather than chmod-ed after: no moment where others could connect.
+  const umask = process.umask(0o177);
+  try {
+    await http.listen(options.socket);
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(options.socket, 0o600);
   const onHangup = (): void => audit.reopen();
   process.on('SIGHUP', onHangup);
   options.log(`dockauth authz listening on ${options.socket} (policy ${options.policyPath}, sha256 ${watcher.get().sha256.slice(0, 12)})`);
   return {
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        process.off('SIGHUP', onHangup);
-        server.close(() => {
-          audit.close();
-          store.close();
-          resolve();
-        });
-      }),
+    server: http.server,
+    close: async () => {
+      process.off('SIGHUP', onHangup);
+      await http.close();
+      audit.close();
+      store.close();
+    },
   };
 }

@@ -1,0 +1,232 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+export const PLUGIN_CONTENT_TYPE = 'application/vnd.docker.plugins.v1+json';
+/** A 1 MiB request body arrives base64-encoded inside dockerd's JSON envelope. */
+export const MAX_REQUEST_BODY = 8 * 1024 * 1024;
+const MAX_HEAD = 64 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+export interface PluginReply {
+  status: number;
+  /** Serialized as JSON; or bytes already serialized. */
+  body: object | Buffer;
+}
+
+/** Answers one call: `path` is the request target ("/AuthZPlugin.AuthZReq"), `body` its bytes. */
+export type PluginHandler = (path: string, body: Buffer) => PluginReply | Promise<PluginReply>;
+
+class HttpRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 417: 'Expectation Failed', 500: 'Internal Server Error', 501: 'Not Implemented' };
+
+/** The bytes of one response: a single write, so a reply never interleaves with another. */
+export function encodeReply(reply: PluginReply, close = false): Buffer {
+  const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
+  const head =
+    `HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? 'Status'}\r\n` +
+    `Content-Type: ${PLUGIN_CONTENT_TYPE}\r\nContent-Length: ${body.length}\r\n` +
+    (close ? 'Connection: close\r\n' : '') +
+    '\r\n';
+  return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+}
+
+interface RequestHead {
+  path: string;
+  contentLength: number;
+  close: boolean;
+}
+
+const REQUEST_LINE = /^POST (\/[\x21-\x7e]*) HTTP\/1\.([01])$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Reads a request head the way dockerd's plugin client (Go net/http) writes it:
+ * POST, a Content-Length, no transfer coding. Anything else is refused rather than
+ * guessed at: a refused call fails in dockerd, and a failed authorization call is a denial.
+ */
+function parseHead(text: string): RequestHead {
+  const lines = text.split('\r\n');
+  const requestLine = REQUEST_LINE.exec(lines[0] as string);
+  if (!requestLine) {
+    if (/^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(lines[0] as string)) throw new HttpRequestError(405, 'only POST is served');
+    throw new HttpRequestError(400, 'malformed request line');
+  }
+  let contentLength: number | undefined;
+  let close = requestLine[2] === '0';
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon);
+    // No obsolete line folding, no space before the colon: the smuggling classics.
+    if (colon <= 0 || !TOKEN.test(name)) throw new HttpRequestError(400, `malformed header line ${JSON.stringify(line.slice(0, 40))}`);
+    const value = line.slice(colon + 1).trim();
+    switch (name.toLowerCase()) {
+      case 'content-length':
+        if (!/^\d{1,10}$/.test(value) || (contentLength !== undefined && contentLength !== Number(value))) throw new HttpRequestError(400, 'bad Content-Length');
+        contentLength = Number(value);
+        break;
+      case 'transfer-encoding':
+        throw new HttpRequestError(501, 'transfer codings are not accepted: send a Content-Length');
+      case 'expect':
+        throw new HttpRequestError(417, 'Expect is not supported');
+      case 'connection':
+        if (/(^|,)\s*close\s*(,|$)/i.test(value)) close = true;
+        break;
+      default:
+        break;
+    }
+  }
+  const length = contentLength ?? 0;
+  if (length > MAX_REQUEST_BODY) throw new HttpRequestError(413, `request body over ${MAX_REQUEST_BODY} bytes`);
+  return { path: requestLine[1] as string, contentLength: length, close };
+}
+
+/**
+ * One connection: requests are answered strictly one at a time and in order, so an
+ * answer can never be taken for another request's.
+ */
+function serveConnection(socket: Socket, handler: PluginHandler, onError: (error: Error) => void): Connection {
+  // Bytes not yet consumed. While a body is awaited they are kept as a list and
+  // joined once, so a large body costs one copy rather than one per chunk.
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let head: RequestHead | undefined;
+  let busy = false;
+  let refused = false;
+  let closing = false;
+
+  const take = (): Buffer => {
+    const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    chunks = [];
+    size = 0;
+    return all;
+  };
+  const keep = (rest: Buffer): void => {
+    chunks = rest.length > 0 ? [rest] : [];
+    size = rest.length;
+  };
+  const refuse = (error: HttpRequestError): void => {
+    refused = true;
+    chunks = [];
+    size = 0;
+    socket.end(encodeReply({ status: error.status, body: { Err: error.message } }, true));
+  };
+
+  const answer = (request: RequestHead, reply: PluginReply): void => {
+    busy = false;
+    if (socket.destroyed) return;
+    if (request.close || closing) {
+      refused = true;
+      socket.end(encodeReply(reply, true));
+      return;
+    }
+    socket.write(encodeReply(reply));
+    next();
+  };
+
+  const next = (): void => {
+    if (busy || refused || socket.destroyed) return;
+    if (!head) {
+      const data = take();
+      const headEnd = data.indexOf(HEAD_END);
+      if (headEnd < 0) {
+        if (data.length > MAX_HEAD) return refuse(new HttpRequestError(400, 'request head too large'));
+        return keep(data);
+      }
+      try {
+        head = parseHead(data.toString('latin1', 0, headEnd));
+      } catch (error) {
+        if (error instanceof HttpRequestError) return refuse(error);
+        throw error;
+      }
+      keep(data.subarray(headEnd + HEAD_END.length));
+    }
+    if (size < head.contentLength) return;
+    const data = take();
+    const request = head;
+    const body = data.subarray(0, request.contentLength);
+    keep(data.subarray(request.contentLength));
+    head = undefined;
+    busy = true;
+    let result: PluginReply | Promise<PluginReply>;
+    try {
+      result = handler(request.path, body);
+    } catch (error) {
+      onError(error as Error);
+      return answer(request, INTERNAL_ERROR);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (reply) => answer(request, reply),
+        (error: Error) => {
+          onError(error);
+          answer(request, INTERNAL_ERROR);
+        },
+      );
+    } else answer(request, result);
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    chunks.push(chunk);
+    size += chunk.length;
+    next();
+  });
+  socket.on('error', () => socket.destroy());
+  return {
+    // A call being decided is answered first; dockerd then opens a new connection.
+    close: () => {
+      closing = true;
+      if (!busy) socket.destroy();
+    },
+  };
+}
+
+interface Connection {
+  close(): void;
+}
+
+const INTERNAL_ERROR: PluginReply = { status: 500, body: { Err: 'internal error in the plugin' } };
+
+/**
+ * The plugin's HTTP server. dockerd is its only client (the socket is root's, 0600),
+ * and it speaks a small, fixed part of HTTP/1.1; serving just that part keeps each
+ * decision to one read and one write.
+ */
+export function createPluginHttpServer(handler: PluginHandler, onError: (error: Error) => void): PluginHttpServer {
+  const connections = new Set<Connection>();
+  const server = createServer((socket) => {
+    const connection = serveConnection(socket, handler, onError);
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  });
+  return {
+    server,
+    listen: (path) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    // dockerd keeps its connections open between calls: close() alone would wait for ever.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const connection of connections) connection.close();
+      }),
+  };
+}
+
+export interface PluginHttpServer {
+  readonly server: Server;
+  listen(path: string): Promise<void>;
+  close(): Promise<void>;
+}
