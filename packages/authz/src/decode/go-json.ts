@@ -5,12 +5,25 @@
  * (in any case) the last one wins. So the parser keeps every key, in order.
  */
 export type GoValue =
-  | { kind: 'object'; entries: Array<[string, GoValue]> }
+  | GoObject
   | { kind: 'array'; items: GoValue[] }
   | { kind: 'string'; value: string }
   | { kind: 'number'; text: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'null' };
+
+/**
+ * An object as written: every key in order (maps need them exact, duplicates included),
+ * the same keys folded the way Go matches struct fields, and the values.
+ */
+export interface GoObject {
+  kind: 'object';
+  keys: string[];
+  folded: string[];
+  values: GoValue[];
+}
+
+export const emptyObject = (): GoObject => ({ kind: 'object', keys: [], folded: [], values: [] });
 
 export class BodyDecodeError extends Error {}
 
@@ -59,11 +72,11 @@ export function parseGoJson(text: string): GoValue {
     const ch = text[i];
     if (ch === '{') {
       i++;
-      const entries: Array<[string, GoValue]> = [];
+      const object = emptyObject();
       space();
       if (text[i] === '}') {
         i++;
-        return { kind: 'object', entries };
+        return object;
       }
       for (;;) {
         space();
@@ -71,7 +84,9 @@ export function parseGoJson(text: string): GoValue {
         space();
         if (text[i] !== ':') fail("expected ':'");
         i++;
-        entries.push([key, value(depth + 1)]);
+        object.keys.push(key);
+        object.folded.push(foldKey(key));
+        object.values.push(value(depth + 1));
         space();
         if (text[i] === ',') {
           i++;
@@ -79,7 +94,7 @@ export function parseGoJson(text: string): GoValue {
         }
         if (text[i] === '}') {
           i++;
-          return { kind: 'object', entries };
+          return object;
         }
         fail("expected ',' or '}'");
       }
@@ -139,19 +154,19 @@ export function foldKey(key: string): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Each object's keys folded once: folded key → the last value given under any spelling. */
-const foldedFields = new WeakMap<object, Map<string, GoValue>>();
+/** Field names as the engine spells them ("HostConfig"), folded once. */
+const foldedNames = new Map<string, string>();
 
 /** The value Go would decode into struct field `name`: case-insensitive match, last occurrence wins. */
 export function field(value: GoValue | undefined, name: string): GoValue | undefined {
   if (value?.kind !== 'object') return undefined;
-  let folded = foldedFields.get(value);
-  if (!folded) {
-    folded = new Map();
-    for (const [key, entry] of value.entries) folded.set(foldKey(key), entry);
-    foldedFields.set(value, folded);
+  let folded = foldedNames.get(name);
+  if (folded === undefined) {
+    folded = foldKey(name);
+    foldedNames.set(name, folded);
   }
-  return folded.get(name.toLowerCase());
+  const index = value.folded.lastIndexOf(folded);
+  return index < 0 ? undefined : value.values[index];
 }
 
 /** A Go map[string]string: keys are exact (maps do not fold), last wins; null is an empty map. */
@@ -159,7 +174,7 @@ export function stringMap(value: GoValue | undefined, where: string): Map<string
   const map = new Map<string, string>();
   if (value === undefined || value.kind === 'null') return map;
   if (value.kind !== 'object') throw new BodyDecodeError(`${where} is not an object`);
-  for (const [key, entry] of value.entries) map.set(key, asString(entry, `${where}.${key}`));
+  value.keys.forEach((key, index) => map.set(key, asString(value.values[index], `${where}.${key}`)));
   return map;
 }
 

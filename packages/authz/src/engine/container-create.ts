@@ -48,7 +48,7 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
     if ((asArray(field(hc, 'DeviceRequests'), 'DeviceRequests') ?? []).length > 0 && !rules.devices.has('gpus')) problems.push('--gpus is not allowed');
     for (const [key, flag] of SIMPLE_FORBIDDEN) {
       const value = field(hc, key);
-      if ((value?.kind === 'array' && value.items.length > 0) || (value?.kind === 'object' && value.entries.length > 0)) problems.push(`${flag} is not allowed`);
+      if ((value?.kind === 'array' && value.items.length > 0) || (value?.kind === 'object' && value.keys.length > 0)) problems.push(`${flag} is not allowed`);
     }
     for (const [key, flag] of NAMESPACES) {
       const mode = asString(field(hc, key), key);
@@ -75,7 +75,7 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
     if (!rules.logDrivers.has(logType)) problems.push(`--log-driver ${logType} is not allowed`);
     const ports = field(hc, 'PortBindings');
     if (ports?.kind === 'object' && !rules.privilegedPorts) {
-      for (const [, bindings] of ports.entries) {
+      for (const bindings of ports.values) {
         for (const binding of asArray(bindings, 'PortBindings') ?? []) {
           const hostPort = asString(field(binding, 'HostPort'), 'HostPort');
           const low = Number(hostPort.split('-')[0]);
@@ -94,9 +94,8 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
     problems.push(...(await mountProblems(hc, context)));
   }
 
-  for (const [network] of field(field(body, 'NetworkingConfig'), 'EndpointsConfig')?.kind === 'object'
-    ? (field(field(body, 'NetworkingConfig'), 'EndpointsConfig') as Extract<GoValue, { kind: 'object' }>).entries
-    : []) {
+  const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
+  for (const network of endpoints?.kind === 'object' ? endpoints.keys : []) {
     if (network === 'host' && !rules.hostNetwork) problems.push('--network host is not allowed');
   }
   problems.push(...identityProblems(body, context));

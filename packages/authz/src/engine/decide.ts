@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BodyDecodeError, parseGoJson, type GoValue } from '../decode/go-json.js';
+import { BodyDecodeError, emptyObject, parseGoJson, type GoValue } from '../decode/go-json.js';
 import { MIN_API_VERSION, compareVersions, parseRequestUri } from '../decode/request-path.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
 import { containerCreateProblems, startProblems } from './container-create.js';
@@ -98,7 +98,7 @@ export async function evaluate(
       if (length !== '0') return deny('the request body did not reach the plugin (send it as Content-Type: application/json, under 1 MiB)', 'body');
     }
     try {
-      body = request.body === undefined || request.body.length === 0 ? { kind: 'object', entries: [] } : parseGoJson(UTF8.decode(request.body));
+      body = request.body === undefined || request.body.length === 0 ? emptyObject() : parseGoJson(UTF8.decode(request.body));
     } catch (error) {
       return deny(`the request body is not JSON dockerd would read the same way (${(error as Error).message})`, 'body');
     }

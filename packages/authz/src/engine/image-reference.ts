@@ -21,6 +21,6 @@ export function imageNames(reference: string, info: { repoTags: string[]; repoDi
 }
 
 /** Allowed when some name matches an allow pattern and none matches a deny pattern. */
-export function imageAllowed(names: string[], rules: { allow: RegExp[]; deny: RegExp[] }): boolean {
+export function imageAllowed(names: string[], rules: { readonly allow: readonly RegExp[]; readonly deny: readonly RegExp[] }): boolean {
   return names.some((name) => rules.allow.some((pattern) => pattern.test(name))) && !names.some((name) => rules.deny.some((pattern) => pattern.test(name)));
 }

@@ -31,20 +31,21 @@ export interface Policy {
 }
 
 /** The rules in force for one user: base, then each of their groups, then their own section. */
+/** The rules in force for one user; shared between requests, so never changed once merged. */
 export interface EffectiveRules {
-  allow: string[];
-  deny: string[];
-  images: { allow: RegExp[]; deny: RegExp[] };
-  mounts: string[];
-  runAs: 'self' | 'any';
-  capabilities: Set<string>;
-  devices: Set<string>;
-  noNewPrivileges: boolean;
-  hostNetwork: boolean;
-  privilegedPorts: boolean;
-  logDrivers: Set<string>;
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+  readonly images: { readonly allow: readonly RegExp[]; readonly deny: readonly RegExp[] };
+  readonly mounts: readonly string[];
+  readonly runAs: 'self' | 'any';
+  readonly capabilities: ReadonlySet<string>;
+  readonly devices: ReadonlySet<string>;
+  readonly noNewPrivileges: boolean;
+  readonly hostNetwork: boolean;
+  readonly privilegedPorts: boolean;
+  readonly logDrivers: ReadonlySet<string>;
   /** The sections that applied, for the audit record. */
-  sections: string[];
+  readonly sections: readonly string[];
 }
 
 export class PolicyError extends Error {
@@ -167,6 +168,25 @@ export function parsePolicy(text: string, source: string): Policy {
 
 /** Merges base, the user's groups (in the order given) and the user's own section. */
 export function effectiveRules(policy: Policy, user: string, groups: readonly string[]): EffectiveRules {
+  // Merged once per policy, user and groups: every request of a user needs the same rules.
+  let cache = mergedRules.get(policy);
+  if (!cache) {
+    cache = new Map();
+    mergedRules.set(policy, cache);
+  }
+  const key = `${user}\n${groups.join('\n')}`;
+  let rules = cache.get(key);
+  if (!rules) {
+    rules = mergeRules(policy, user, groups);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, rules);
+  }
+  return rules;
+}
+
+const mergedRules = new WeakMap<Policy, Map<string, EffectiveRules>>();
+
+function mergeRules(policy: Policy, user: string, groups: readonly string[]): EffectiveRules {
   const sections: Array<[string, PolicySection]> = [['base', policy.base]];
   for (const group of groups) {
     const section = policy.groups.get(group);
@@ -174,14 +194,14 @@ export function effectiveRules(policy: Policy, user: string, groups: readonly st
   }
   const own = policy.users.get(user);
   if (own) sections.push([`users.${user}`, own]);
-  const rules: EffectiveRules = {
-    allow: [],
-    deny: [],
-    images: { allow: [], deny: [] },
-    mounts: [],
-    runAs: 'self',
-    capabilities: new Set(),
-    devices: new Set(),
+  const rules = {
+    allow: [] as string[],
+    deny: [] as string[],
+    images: { allow: [] as RegExp[], deny: [] as RegExp[] },
+    mounts: [] as string[],
+    runAs: 'self' as EffectiveRules['runAs'],
+    capabilities: new Set<string>(),
+    devices: new Set<string>(),
     noNewPrivileges: true,
     hostNetwork: false,
     privilegedPorts: false,
