@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/dockauth.js';
+'use strict';
+require('../launcher.cjs').runCli();

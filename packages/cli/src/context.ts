@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { Output } from './output.js';
 
 /** Options every command accepts, before or after the subcommand. */
@@ -26,7 +27,8 @@ export interface Context {
 
 export function makeContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
   const json = options.json ?? false;
-  const interactive = !options.yes && !json && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+  // isatty(0), not process.stdin.isTTY: creating the stdin stream costs start-up time.
+  const interactive = !options.yes && !json && isatty(0) && isatty(1);
   return {
     dir: resolve(options.dir ?? env.DOCKAUTH_DIR ?? DEFAULT_STATE_DIR),
     json,

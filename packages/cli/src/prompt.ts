@@ -1,5 +1,6 @@
 import { InputError } from '@dockauth/ca';
 import type { Context } from './context.js';
+import { importEsm } from './import-esm.js';
 
 export interface Question {
   /** What is missing, as a flag the user could have passed ("--cn NAME"). */
@@ -19,7 +20,7 @@ export async function ask(context: Context, question: Question): Promise<string>
     throw new InputError(`missing ${question.flag}`, { hint: `pass ${question.flag} (no terminal to ask at)` });
   }
   // inquirer is ESM-only and heavy: loaded only when a prompt really happens.
-  const { default: inquirer } = await import('inquirer');
+  const { default: inquirer } = await importEsm<typeof import('inquirer')>('inquirer');
   const answers = await inquirer.prompt([
     { type: 'input', name: 'value', message: question.message, default: question.default, validate: question.validate },
   ]);

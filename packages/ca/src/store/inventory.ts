@@ -1,12 +1,20 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { chmodSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { CertificateRecord } from './certificate-record.js';
 
-// Loaded with require: going through the ES module loader's CommonJS translation costs start-up time.
-const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-type Database = BetterSqlite3.Database;
+type Database = Database.Database;
+
+/**
+ * The compiled SQLite module, named outright: better-sqlite3 would otherwise search for it
+ * (the `bindings` package), and cannot from inside the CLI's bundle.
+ */
+let nativeBinding: string | undefined;
+function sqliteBinding(): string {
+  nativeBinding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  return nativeBinding;
+}
 
 type Row = {
   serial: string;
@@ -63,14 +71,14 @@ export class SerialTakenError extends Error {}
  */
 export class Inventory {
   private readonly db: Database;
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database) {
     this.db = db;
   }
 
   /** Statements compile once per connection: the plugin looks serials up on every request. */
-  private statement(sql: string): BetterSqlite3.Statement {
+  private statement(sql: string): Database.Statement {
     let prepared = this.statements.get(sql);
     if (!prepared) {
       prepared = this.db.prepare(sql);
@@ -80,7 +88,7 @@ export class Inventory {
   }
 
   static create(path: string): Inventory {
-    const db = new Database(path, { timeout: 60_000 });
+    const db = new Database(path, { timeout: 60_000, nativeBinding: sqliteBinding() });
     chmodSync(path, 0o600);
     // A rollback journal, not WAL: readers create no -wal/-shm files, so a command
     // that only reads (or fails) leaves the state directory exactly as it was.
@@ -95,7 +103,7 @@ export class Inventory {
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): Inventory {
-    const db = new Database(path, { fileMustExist: true, readonly: options.readonly ?? false, timeout: 60_000 });
+    const db = new Database(path, { fileMustExist: true, readonly: options.readonly ?? false, timeout: 60_000, nativeBinding: sqliteBinding() });
     if (!options.readonly) db.pragma('synchronous = FULL');
     const inventory = new Inventory(db);
     inventory.assertSchema(path);
