@@ -18,6 +18,24 @@ export function measure(runs, make, options = {}) {
   return stats(times);
 }
 
+/**
+ * Times several commands side by side: run i of every command comes before run i+1 of any,
+ * so a noisy neighbour slows them alike and their ratios stay fair. Returns one statistics
+ * object per command, in the order given.
+ */
+export function measureSideBySide(runs, makers, options = {}) {
+  for (const make of makers) for (let i = 0; i < (options.warmup ?? 1); i++) timeShell(make(-1 - i), options);
+  const times = makers.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    // Rotate who goes first, so none is always the one after a cold cache.
+    for (let k = 0; k < makers.length; k++) {
+      const which = (i + k) % makers.length;
+      times[which].push(timeShell(makers[which](i), options));
+    }
+  }
+  return times.map(stats);
+}
+
 export function stats(times) {
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
