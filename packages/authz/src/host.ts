@@ -54,6 +54,6 @@ export class SystemAccounts {
     if (passwd.status !== 0 || name !== user || uid === undefined || gid === undefined || !home) return undefined;
     const ids = spawnSync('id', ['-G', user], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean).map(Number);
     const names = spawnSync('id', ['-Gn', user], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean);
-    return { name: user, uid: Number(uid), gid: Number(gid), home, gids: [...new Set([Number(gid), ...ids])], groups: names };
+    return { name: user, uid: Number(uid), gid: Number(gid), home, gids: [...new Set([Number(gid), ...ids])], groups: [...new Set(names)] };
   }
 }

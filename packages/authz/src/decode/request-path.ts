@@ -4,7 +4,12 @@ export interface ApiPath {
   version: string | undefined;
   /** The decoded path without the version prefix, e.g. /containers/web/json. */
   path: string;
-  query: URLSearchParams;
+  /** The query string as sent, without "?": few routes read it, so it is parsed on demand (queryOf). */
+  rawQuery: string;
+}
+
+export function queryOf(path: ApiPath): URLSearchParams {
+  return new URLSearchParams(path.rawQuery);
 }
 
 /**
@@ -16,9 +21,23 @@ export interface ApiPath {
 export const MIN_API_VERSION = '1.40';
 
 export function compareVersions(a: string, b: string): number {
-  const [amaj = 0, amin = 0] = a.split('.').map(Number);
-  const [bmaj = 0, bmin = 0] = b.split('.').map(Number);
+  const [amaj, amin] = versionParts(a);
+  const [bmaj, bmin] = versionParts(b);
   return amaj - bmaj || amin - bmin;
+}
+
+/** Clients send the same few versions over and over: each is split once. */
+const parsedVersions = new Map<string, readonly [number, number]>();
+
+function versionParts(version: string): readonly [number, number] {
+  let parts = parsedVersions.get(version);
+  if (!parts) {
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    parts = [major, minor];
+    if (parsedVersions.size > 1000) parsedVersions.clear();
+    parsedVersions.set(version, parts);
+  }
+  return parts;
 }
 
 /**
@@ -43,7 +62,7 @@ export function parseRequestUri(uri: string): ApiPath | string {
   const versioned = /^\/v([0-9.]+)(\/.*)$/.exec(path);
   if (versioned) {
     if (!/^\d+\.\d+$/.test(versioned[1] as string)) return `"v${versioned[1]}" is not an API version`;
-    return { version: versioned[1], path: versioned[2] as string, query: new URLSearchParams(rawQuery) };
+    return { version: versioned[1], path: versioned[2] as string, rawQuery };
   }
-  return { version: undefined, path, query: new URLSearchParams(rawQuery) };
+  return { version: undefined, path, rawQuery };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BodyDecodeError, emptyObject, parseGoJson, type GoValue } from '../decode/go-json.js';
-import { MIN_API_VERSION, compareVersions, parseRequestUri } from '../decode/request-path.js';
+import { MIN_API_VERSION, compareVersions, parseRequestUri, queryOf, type ApiPath } from '../decode/request-path.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
 import { containerCreateProblems, startProblems } from './container-create.js';
 import { checkIdentity, type Inventory } from './identity.js';
@@ -81,13 +81,14 @@ export async function evaluate(
   const match = matchRoute(request.method, path.path);
   if (!match) return deny(`${request.method} ${path.path} is not an endpoint dockauth knows, so it is not allowed`, 'no route');
   let action = match.route.action;
-  if (action === 'image.pull' && path.query.get('fromSrc') !== null) action = 'image.import';
+  if (action === 'image.pull' && queryOf(path).get('fromSrc') !== null) action = 'image.import';
   base.action = action;
 
   if (!inputs.policy) return deny('the plugin has no valid policy loaded: ask your administrator', 'no policy');
   const account = inputs.accounts.lookup(user);
   if (!account) return deny(`${user} has no account on this host`, 'account');
-  const rules = effectiveRules(inputs.policy, user, [...new Set([...certificateGroups, ...account.groups])]);
+  const groups = certificateGroups.length === 0 ? account.groups : [...new Set([...certificateGroups, ...account.groups])];
+  const rules = effectiveRules(inputs.policy, user, groups);
   const rule = `policy ${rules.sections.join('+')}`;
   if (!actionAllowed(rules, action)) return deny(`${action} is not allowed for ${user} (${request.method} ${path.path})`, rule);
 
@@ -107,7 +108,7 @@ export async function evaluate(
   const context: RuleContext = { rules, account, docker: inputs.docker, paths: inputs.paths };
   let problems: string[] = [];
   try {
-    problems = await actionProblems(action, match.route.target, match.target, body, path.query, context);
+    problems = await actionProblems(action, match.route.target, match.target, body, path, context);
   } catch (error) {
     if (error instanceof BodyDecodeError) return deny(`the request body does not decode as dockerd expects (${error.message})`, 'body');
     return deny(`could not check the request (${(error as Error).message}); denied to be safe`, 'lookup failed');
@@ -121,7 +122,7 @@ async function actionProblems(
   targetKind: string | undefined,
   target: string | undefined,
   body: GoValue | undefined,
-  query: URLSearchParams,
+  path: ApiPath,
   context: RuleContext,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -161,7 +162,7 @@ async function actionProblems(
       problems.push(...(await networkConnectProblems(body as GoValue, target as string, context)));
       break;
     case 'image.pull':
-      problems.push(...pullProblems(query, context));
+      problems.push(...pullProblems(queryOf(path), context));
       break;
     default:
       break;

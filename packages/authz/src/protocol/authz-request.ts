@@ -41,6 +41,19 @@ export function decodeAuthzRequest(json: unknown): AuthzRequest {
     uri: text('RequestUri') ?? '',
     body: body === undefined ? undefined : Buffer.from(body, 'base64'),
     headers,
-    peerCertificates: certificates.map((certificate) => Buffer.from(String(certificate), 'base64').toString('utf8')),
+    peerCertificates: certificates.map((certificate) => decodedPem(String(certificate))),
   };
+}
+
+/** Each user sends the same certificate on every request: decoded once. */
+const pems = new Map<string, string>();
+
+function decodedPem(base64: string): string {
+  let pem = pems.get(base64);
+  if (pem === undefined) {
+    pem = Buffer.from(base64, 'base64').toString('utf8');
+    if (pems.size >= 4096) pems.clear();
+    pems.set(base64, pem);
+  }
+  return pem;
 }
