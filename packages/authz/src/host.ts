@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import type { Account, HostPaths } from './engine/lookups.js';
 
@@ -13,10 +13,14 @@ export const realHostPaths: HostPaths = {
   resolve(path: string): string {
     let existing = posix.resolve('/', path);
     const missing: string[] = [];
-    // Bind sources that do not exist yet are common (dockerd creates them), so the
-    // walk up asks without exceptions: a thrown ENOENT costs more than the syscall.
-    while (existing !== '/' && !existsSync(existing)) {
-      if (isLink(existing)) throw new Error(`${existing} is a symbolic link to nothing`);
+    // One lstat per component, without exceptions: bind sources that do not exist yet are
+    // common (dockerd creates them), and the plugin resolves one on every create.
+    while (existing !== '/') {
+      const entry = entryOf(existing);
+      if (entry !== undefined) {
+        if (entry.isSymbolicLink() && !existsSync(existing)) throw new Error(`${existing} is a symbolic link to nothing`);
+        break;
+      }
       missing.unshift(posix.basename(existing));
       existing = posix.dirname(existing);
     }
@@ -25,11 +29,12 @@ export const realHostPaths: HostPaths = {
   },
 };
 
-function isLink(path: string): boolean {
+/** The entry itself (not following a link); undefined when there is none (ENOENT, ENOTDIR, ...). */
+function entryOf(path: string): Stats | undefined {
   try {
-    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -28,6 +28,7 @@ export class AuditLog {
   private fd: number | undefined;
   private inode = 0;
   private checkedAt = 0;
+  private batch: { lines: string[]; settle: Array<(error?: Error) => void> } | undefined;
 
   constructor(
     private readonly path: string | undefined,
@@ -47,6 +48,33 @@ export class AuditLog {
     if (this.path === undefined) return;
     if (this.fd === undefined || Date.now() - this.checkedAt > 1000) this.reopenIfMoved();
     writeSync(this.fd as number, line);
+  }
+
+  /**
+   * Appends a record with the others decided in the same turn of the event loop, in one
+   * write; resolves once it is written, rejects if it could not be (so the caller can deny).
+   */
+  append(line: string): Promise<void> {
+    if (!this.batch) {
+      this.batch = { lines: [], settle: [] };
+      setImmediate(() => this.flush());
+    }
+    const batch = this.batch;
+    batch.lines.push(line);
+    return new Promise((resolve, reject) => batch.settle.push((error) => (error ? reject(error) : resolve())));
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = undefined;
+    if (!batch) return;
+    let failure: Error | undefined;
+    try {
+      this.write(batch.lines.join(''));
+    } catch (error) {
+      failure = error as Error;
+    }
+    for (const settle of batch.settle) settle(failure);
   }
 
   reopen(): void {

@@ -76,7 +76,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     }
     if (decision.user !== null) {
       try {
-        audit.write(auditRecord(decision, new Date()));
+        await audit.append(auditRecord(decision, new Date()));
       } catch (error) {
         options.log(`failed to write the audit log ${options.auditPath}: ${(error as Error).message}`);
         if (options.auditFailure === 'deny') return deny('the audit log cannot be written, so nothing is allowed: tell your administrator');
