@@ -33,7 +33,8 @@ const policy = join(state, 'policy.yaml');
 writeFileSync(policy, readFileSync(policy, 'utf8').replace("      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'", "      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'\n      - '^docker\\.io/dockauth-bench/busybox:'"));
 const [uid, gid] = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('nobody:')).split(':').slice(2, 4);
 
-async function measureEngine(withPlugin) {
+/** Starts a private dockerd (with the plugin or without), ready for the docker CLI as a TLS user. */
+async function startEngine(withPlugin) {
   const label = withPlugin ? 'with' : 'without';
   const port = await freePort();
   const engineDir = join(dir, label);
@@ -49,6 +50,20 @@ async function measureEngine(withPlugin) {
   writeFileSync(daemonJson, JSON.stringify(config));
   const children = [];
   const start = (command, args, log) => { const child = spawn(command, args, { detached: true, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] }); children.push(child); return child; };
+  const admin = (...args) => spawnSync('docker', ['-H', `unix://${rootSocket}`, ...args], { encoding: 'utf8' });
+  const engine = {
+    label,
+    env: { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'certs', 'nobody') },
+    async stop() {
+      for (const id of admin('ps', '-aq').stdout.split('\n').filter(Boolean)) admin('rm', '-f', id);
+      for (const child of children.reverse()) {
+        try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+        await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      }
+      spawnSync('sh', ['-c', `grep -o ' ${engineDir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+    },
+  };
+  engines.push(engine);
   if (withPlugin) {
     const socket = `/run/docker/plugins/${pluginName}.sock`;
     start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket], join(engineDir, 'plugin.log'));
@@ -56,52 +71,62 @@ async function measureEngine(withPlugin) {
   }
   start('dockerd', ['--config-file', daemonJson, '--data-root', join(engineDir, 'data'), '--exec-root', join(engineDir, 'exec'), '--pidfile', join(engineDir, 'pid'),
     '--bridge=none', '--iptables=false', '--ip-masq=false'], join(engineDir, 'dockerd.log'));
-  const admin = (...args) => spawnSync('docker', ['-H', `unix://${rootSocket}`, ...args], { encoding: 'utf8' });
-  try {
-    await wait(() => existsSync(rootSocket) && admin('version').status === 0, 'dockerd');
-    const rootfs = join(engineDir, 'rootfs');
-    for (const sub of ['bin', 'etc']) mkdirSync(join(rootfs, sub), { recursive: true });
-    execFileSync('cp', ['/bin/busybox', join(rootfs, 'bin/busybox')]);
-    execFileSync('ln', ['-s', 'busybox', join(rootfs, 'bin/true')]);
-    spawnSync('sh', ['-c', `tar -C ${rootfs} -c . | docker -H unix://${rootSocket} import - dockauth-bench/busybox:latest`]);
-    const env = { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'certs', 'nobody') };
-    const time = (args) => {
-      const started = process.hrtime.bigint();
-      const result = spawnSync('docker', args, { env, encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`docker ${args.join(' ')} (${label} plugin): ${result.stderr}`);
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    };
-    time(['ps']);
-    const ps = [];
-    const createRemove = [];
-    for (let i = 0; i < runs; i++) {
-      ps.push(time(['ps']));
-      const started = process.hrtime.bigint();
-      const id = spawnSync('docker', ['create', '-u', `${uid}:${gid}`, '--security-opt', 'no-new-privileges', 'dockauth-bench/busybox:latest', 'true'], { env, encoding: 'utf8' });
-      if (id.status !== 0) throw new Error(`docker create (${label} plugin): ${id.stderr}`);
-      time(['rm', id.stdout.trim()]);
-      createRemove.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-    return { ps: stats(ps), createRemove: stats(createRemove) };
-  } finally {
-    for (const id of admin('ps', '-aq').stdout.split('\n').filter(Boolean)) admin('rm', '-f', id);
-    for (const child of children.reverse()) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-    }
-    spawnSync('sh', ['-c', `grep -o ' ${engineDir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
-  }
+  await wait(() => existsSync(rootSocket) && admin('version').status === 0, 'dockerd');
+  const rootfs = join(engineDir, 'rootfs');
+  for (const sub of ['bin', 'etc']) mkdirSync(join(rootfs, sub), { recursive: true });
+  execFileSync('cp', ['/bin/busybox', join(rootfs, 'bin/busybox')]);
+  execFileSync('ln', ['-s', 'busybox', join(rootfs, 'bin/true')]);
+  spawnSync('sh', ['-c', `tar -C ${rootfs} -c . | docker -H unix://${rootSocket} import - dockauth-bench/busybox:latest`]);
+  return engine;
 }
 
+function docker(engine, args) {
+  const result = spawnSync('docker', args, { env: engine.env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} (${engine.label} plugin): ${result.stderr}`);
+  return result.stdout;
+}
+
+function timed(work) {
+  const started = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** One round on an engine: `docker ps`, then a container created and removed. */
+function round(engine) {
+  const ps = timed(() => docker(engine, ['ps']));
+  const createRemove = timed(() => {
+    const id = docker(engine, ['create', '-u', `${uid}:${gid}`, '--security-opt', 'no-new-privileges', 'dockauth-bench/busybox:latest', 'true']).trim();
+    docker(engine, ['rm', id]);
+  });
+  return { ps, createRemove };
+}
+
+const engines = [];
 try {
-  const without = await measureEngine(false);
-  const withPlugin = await measureEngine(true);
+  const without = await startEngine(false);
+  const withPlugin = await startEngine(true);
+  // Warm-up, discarded: a plugin in service has long since compiled its hot paths.
+  for (let i = 0; i < 30; i++) for (const engine of [without, withPlugin]) round(engine);
+  // Side by side, alternating who goes first: both see the same noise from the shared host.
+  const times = { without: { ps: [], createRemove: [] }, with: { ps: [], createRemove: [] } };
+  for (let i = 0; i < runs; i++) {
+    for (const engine of i % 2 ? [withPlugin, without] : [without, withPlugin]) {
+      const { ps, createRemove } = round(engine);
+      times[engine.label].ps.push(ps);
+      times[engine.label].createRemove.push(createRemove);
+    }
+  }
+  const result = {
+    without: { ps: stats(times.without.ps), createRemove: stats(times.without.createRemove) },
+    with: { ps: stats(times.with.ps), createRemove: stats(times.with.createRemove) },
+  };
   console.log(JSON.stringify({
     runs,
-    without,
-    with: withPlugin,
-    ratios: { ps: withPlugin.ps.median / without.ps.median, createRemove: withPlugin.createRemove.median / without.createRemove.median },
+    ...result,
+    ratios: { ps: result.with.ps.median / result.without.ps.median, createRemove: result.with.createRemove.median / result.without.createRemove.median },
   }));
 } finally {
+  for (const engine of engines) await engine.stop();
   rmSync(dir, { recursive: true, force: true });
 }

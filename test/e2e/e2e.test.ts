@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dockauth } from '../support/dockauth.js';
 import { makeTempDir } from '../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../support/users.js';
-import { asUser, e2eSkipReason, finishHost, prepareHost, startEngine, type Engine } from './engine.js';
+import { asUser, e2eSkipReason, finishHost, importTestImage, prepareHost, startEngine, type Engine } from './engine.js';
 
 // The whole product on a real dockerd, used by real local users through the real docker CLI.
 const skip = e2eSkipReason();
@@ -107,6 +107,15 @@ describeE2e('dockauth on a real dockerd', () => {
     denied(run(alice, `docker logs ${bob.name}-db`), /is not yours/);
     expect(engine.admin(['inspect', '-f', '{{.State.Running}}', `${bob.name}-db`]).stdout.trim()).toBe('true');
     expect(run(bob, `docker rm -f ${bob.name}-db`).status).toBe(0);
+  });
+
+  test('an image labelled with another owner cannot make alice\'s container bob\'s (dockerd copies image labels in)', () => {
+    const labelled = 'dockauth-test/busybox:labelled';
+    importTestImage(engine, labelled, [`LABEL dockauth.owner=${bob.name}`]);
+    const before = containerNames();
+    denied(run(alice, `docker run --rm ${self(alice)} ${labelled} true`), new RegExp(`labels its containers dockauth.owner=${bob.name}: add --label dockauth.owner=${alice.name}`));
+    expect(containerNames()).toEqual(before);
+    expect(run(alice, `docker run --rm ${self(alice)} --label dockauth.owner=${alice.name} ${labelled} true`).status).toBe(0);
   });
 
   test('a volume whose options bind a host path is denied and not created', () => {

@@ -160,8 +160,8 @@ export async function startEngine(options: { dir: string; state: string; usernsR
   };
 }
 
-/** A root filesystem holding the static busybox, imported without any registry. */
-export function importTestImage(engine: Engine, name: string): void {
+/** A root filesystem holding the static busybox, imported without any registry; `changes` as for `docker import --change`. */
+export function importTestImage(engine: Engine, name: string, changes: string[] = []): void {
   const rootfs = mkdtempSync(join(engine.dir, 'rootfs-'));
   for (const dir of ['bin', 'etc', 'tmp']) mkdirSync(join(rootfs, dir));
   chmodSync(join(rootfs, 'tmp'), 0o1777);
@@ -170,7 +170,7 @@ export function importTestImage(engine: Engine, name: string): void {
   writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
   writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
   const tar = spawnSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
-  const imported = spawnSync('docker', ['-H', `unix://${engine.rootSocket}`, 'import', '-', name], { input: tar.stdout, encoding: 'utf8' });
+  const imported = spawnSync('docker', ['-H', `unix://${engine.rootSocket}`, 'import', ...changes.flatMap((change) => ['--change', change]), '-', name], { input: tar.stdout, encoding: 'utf8' });
   if (imported.status !== 0) throw new Error(`docker import failed: ${imported.stderr}`);
   rmSync(rootfs, { recursive: true, force: true });
 }

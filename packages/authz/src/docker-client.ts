@@ -72,7 +72,14 @@ export class DockerSocketLookup implements DockerLookup {
     const cached = this.images.get(reference);
     if (cached && Date.now() - cached.at < 2000) return cached.info;
     const found = (await getJson(this.socketPath, `/images/${encodeURIComponent(reference)}/json`)) as Json | undefined;
-    const info = found ? { id: String(found.Id), repoTags: (found.RepoTags ?? []) as string[], repoDigests: (found.RepoDigests ?? []) as string[] } : undefined;
+    const info = found
+      ? {
+          id: String(found.Id),
+          repoTags: (found.RepoTags ?? []) as string[],
+          repoDigests: (found.RepoDigests ?? []) as string[],
+          labels: (found.Config?.Labels ?? {}) as Record<string, string>,
+        }
+      : undefined;
     if (this.images.size > 1000) this.images.clear();
     this.images.set(reference, { info, at: Date.now() });
     return info;

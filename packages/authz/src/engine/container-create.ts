@@ -1,7 +1,7 @@
 import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, stringMap, type GoValue } from '../decode/go-json.js';
 import { insideRoots, mountRoots, parseBind } from './host-mounts.js';
 import { imageAllowed, imageNames } from './image-reference.js';
-import { OWNER_LABEL } from './lookups.js';
+import { OWNER_LABEL, type ImageInfo } from './lookups.js';
 import { ownContainerProblem, type RuleContext } from './rule-context.js';
 
 /** Namespace modes: "host" escapes the container; "container:X" joins another container's. */
@@ -100,15 +100,34 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
   }
   problems.push(...identityProblems(body, context));
   const labels = stringMap(field(body, 'Labels'), 'Labels');
-  const owner = labels.get(OWNER_LABEL);
-  if (owner !== undefined && owner !== account.name) problems.push(`--label ${OWNER_LABEL}=${owner} is not you: use ${OWNER_LABEL}=${account.name}`);
+  const image = asString(field(body, 'Image'), 'Image');
+  const imageInfo = image === '' ? undefined : await context.docker.image(image);
+  problems.push(...ownerProblems(labels, body, imageInfo, image, context));
+  problems.push(...imageProblems(image, imageInfo, context));
+  return [...new Set(problems)];
+}
+
+/**
+ * The container must end up the user's: dockerd records its owner as the dockauth.owner
+ * label (the request's, else the one the image carries, which dockerd copies in), else
+ * the uid it runs as.
+ */
+function ownerProblems(labels: Map<string, string>, body: GoValue, image: ImageInfo | undefined, reference: string, context: RuleContext): string[] {
+  const { account, rules } = context;
+  const requested = labels.get(OWNER_LABEL);
+  if (requested !== undefined) {
+    return requested === account.name ? [] : [`--label ${OWNER_LABEL}=${requested} is not you: use ${OWNER_LABEL}=${account.name}`];
+  }
+  const inherited = image?.labels[OWNER_LABEL];
+  if (inherited !== undefined && inherited !== account.name) {
+    return [`image ${reference} labels its containers ${OWNER_LABEL}=${inherited}: add --label ${OWNER_LABEL}=${account.name}`];
+  }
   // Ownership falls back to the uid a container runs as, which is only the user's when it is their own.
   const runsAsOwnUid = Number(/^(\d+)(:\d+)?$/.exec(asString(field(body, 'User'), 'User'))?.[1] ?? -1) === account.uid;
-  if (rules.runAs === 'any' && owner !== account.name && !runsAsOwnUid) {
-    problems.push(`add --label ${OWNER_LABEL}=${account.name} so your container stays yours`);
+  if (rules.runAs === 'any' && inherited !== account.name && !runsAsOwnUid) {
+    return [`add --label ${OWNER_LABEL}=${account.name} so your container stays yours`];
   }
-  problems.push(...(await imageProblems(asString(field(body, 'Image'), 'Image'), context)));
-  return [...new Set(problems)];
+  return [];
 }
 
 /** The user a container runs as, and its supplementary groups: the user's own, unless the policy says any. */
@@ -184,9 +203,8 @@ async function volumeProblems(name: string, flag: string, context: RuleContext, 
 }
 
 /** The image, by every name it answers to (a tag can be re-pointed; a container can name it by ID). */
-export async function imageProblems(reference: string, context: RuleContext): Promise<string[]> {
+export function imageProblems(reference: string, info: ImageInfo | undefined, context: RuleContext): string[] {
   if (reference === '') return ['no image given'];
-  const info = await context.docker.image(reference);
   const names = imageNames(reference, info);
   if (imageAllowed(names, context.rules.images)) return [];
   return [`image ${reference} (${names.join(', ') || 'untagged'}) is not on the allowed list: ask your administrator which images you may run`];

@@ -34,9 +34,11 @@ const docker = fakeDocker({
   ],
   execs: { e1: 'aaaa1111', e2: 'bbbb2222' },
   images: {
-    'sha256:abc': { id: 'sha256:abc', repoTags: ['busybox:latest'], repoDigests: [] },
-    'evil:latest': { id: 'sha256:def', repoTags: ['evil:latest', 'busybox:1.36'], repoDigests: [] },
-    retagged: { id: 'sha256:999', repoTags: ['retagged:latest'], repoDigests: [] },
+    'sha256:abc': { id: 'sha256:abc', repoTags: ['busybox:latest'], repoDigests: [], labels: {} },
+    'evil:latest': { id: 'sha256:def', repoTags: ['evil:latest', 'busybox:1.36'], repoDigests: [], labels: {} },
+    retagged: { id: 'sha256:999', repoTags: ['retagged:latest'], repoDigests: [], labels: {} },
+    // dockerd copies an image's labels into its containers: this one would make them bob's.
+    'alpine:bobs': { id: 'sha256:b0b', repoTags: ['alpine:bobs'], repoDigests: [], labels: { 'dockauth.owner': 'bob' } },
   },
   volumes: [
     { name: 'plain', driver: 'local', options: {}, labels: { 'dockauth.owner': 'alice' } },
@@ -175,10 +177,15 @@ describe('container create', () => {
     ['another gid', { User: '1001:0' }, {}, /gid 0 is not one of your groups/],
     ['an image not on the list', { Image: 'retagged' }, {}, /image retagged \(docker.io\/library\/retagged:latest\) is not on the allowed list/],
     ['someone else\'s owner label', { Labels: { 'dockauth.owner': 'bob' } }, {}, /dockauth.owner=bob is not you/],
+    ['an image whose label would make the container someone else\'s', { Image: 'alpine:bobs' }, {}, /image alpine:bobs labels its containers dockauth.owner=bob: add --label dockauth.owner=alice/],
   ])('%s is denied, saying why', async (_case, body, hostConfig, message) => {
     const decision = await decide(create(body, hostConfig), inputs());
     expect(decision.allow).toBe(false);
     expect(decision.message).toMatch(message);
+  });
+
+  test('an image\'s owner label is fine once the request names the user as owner (the request\'s label wins in dockerd)', async () => {
+    expect((await decide(create({ Image: 'alpine:bobs', Labels: { 'dockauth.owner': 'alice' } }), inputs())).allow).toBe(true);
   });
 
   test('no-new-privileges is required, and the message says how to add it', async () => {

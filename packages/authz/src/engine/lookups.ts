@@ -27,6 +27,8 @@ export interface ImageInfo {
   id: string;
   repoTags: string[];
   repoDigests: string[];
+  /** Config.Labels: dockerd copies them into every container made from the image. */
+  labels: Record<string, string>;
 }
 
 export interface VolumeInfo {
