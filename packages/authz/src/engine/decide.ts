@@ -4,6 +4,7 @@ import { MIN_API_VERSION, compareVersions, parseRequestUri, queryOf, type ApiPat
 import type { AuthzRequest } from '../protocol/authz-request.js';
 import { containerCreateProblems, startProblems } from './container-create.js';
 import { checkIdentity, type Inventory } from './identity.js';
+import type { KnownOwners } from './known-owners.js';
 import type { Account, DockerLookup, HostPaths } from './lookups.js';
 import { OWNER_LABEL } from './lookups.js';
 import { execCreateProblems, networkConnectProblems, pullProblems, updateProblems, volumeCreateProblems } from './other-bodies.js';
@@ -37,6 +38,8 @@ export interface DecisionInputs {
   accounts: { lookup(user: string): Account | undefined };
   docker: DockerLookup;
   paths: HostPaths;
+  /** Owners learnt from the responses to creates (the plugin server's); without it, every check looks up. */
+  owners?: KnownOwners;
   now?: Date;
 }
 
@@ -105,7 +108,7 @@ export async function evaluate(
     }
   }
 
-  const context: RuleContext = { rules, account, docker: inputs.docker, paths: inputs.paths };
+  const context: RuleContext = { rules, account, docker: inputs.docker, paths: inputs.paths, owners: inputs.owners };
   let problems: string[] = [];
   try {
     problems = await actionProblems(action, match.route.target, match.target, body, path, context);

@@ -45,6 +45,25 @@ export function decodeAuthzRequest(json: unknown): AuthzRequest {
   };
 }
 
+/** An AuthZRes: the request again, with what dockerd answered. */
+export interface AuthzResponse extends AuthzRequest {
+  statusCode: number;
+  /** The response body, when dockerd forwarded it (JSON, under 1 MiB). */
+  responseBody: Buffer | undefined;
+}
+
+export function decodeAuthzResponse(json: unknown): AuthzResponse {
+  const request = decodeAuthzRequest(json);
+  const value = json as Record<string, unknown>;
+  const status = value.ResponseStatusCode;
+  const body = value.ResponseBody;
+  return {
+    ...request,
+    statusCode: typeof status === 'number' ? status : 0,
+    responseBody: typeof body === 'string' ? Buffer.from(body, 'base64') : undefined,
+  };
+}
+
 /** Each user sends the same certificate on every request: decoded once. */
 const pems = new Map<string, string>();
 

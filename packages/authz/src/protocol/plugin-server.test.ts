@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -103,6 +104,21 @@ describe('the plugin over its socket, as dockerd talks to it', () => {
     const admin = { RequestMethod: 'POST', RequestUri: '/containers/create', RequestHeaders: {} };
     expect((await post(socket, '/AuthZPlugin.AuthZReq', admin)).json).toEqual({ Allow: true });
     expect(readFileSync(audit, 'utf8')).toBe(before);
+  });
+
+  test('the response to a create tells the plugin who owns the new container, so no look-up is needed for it', async () => {
+    const original = readFileSync(policy, 'utf8');
+    writeFileSync(policy, 'version: 1\nbase:\n  allow: [system.ping, container.*]\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const id = randomBytes(32).toString('hex');
+    const remove = authzReq(`/v1.41/containers/${id}`, undefined, 'DELETE');
+    // The stand-in dockerd knows no containers: before the create's response, ownership cannot be shown.
+    expect((await post(socket, '/AuthZPlugin.AuthZReq', remove)).json.Msg).toMatch(/no container/);
+    const created = { ...authzReq('/v1.41/containers/create', { Image: 'busybox' }), ResponseStatusCode: 201, ResponseBody: Buffer.from(JSON.stringify({ Id: id, Warnings: [] })).toString('base64') };
+    expect((await post(socket, '/AuthZPlugin.AuthZRes', created)).json).toEqual({ Allow: true });
+    expect((await post(socket, '/AuthZPlugin.AuthZReq', remove)).json).toEqual({ Allow: true });
+    writeFileSync(policy, original);
+    await new Promise((resolve) => setTimeout(resolve, 300));
   });
 
   test('a policy edit counts within a second; a broken edit keeps the last good policy', async () => {

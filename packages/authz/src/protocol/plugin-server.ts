@@ -8,7 +8,8 @@ import { decide, type Decision } from '../engine/decide.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, SystemAccounts } from '../host.js';
-import { decodeAuthzRequest } from './authz-request.js';
+import { KnownOwners, learnFromResponse } from '../engine/known-owners.js';
+import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
 
 export { PLUGIN_CONTENT_TYPE } from './plugin-http.js';
@@ -39,6 +40,7 @@ export interface RunningPlugin {
 
 const ALLOW: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Allow: true })) };
 const ACTIVATED: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Implements: ['authz'] })) };
+const CREATE_PATH = Buffer.from('/containers/create');
 const deny = (message: string): PluginReply => ({ status: 200, body: { Allow: false, Msg: message } });
 
 /** Replaces a stale socket left by a previous run; refuses to remove anything that is not a socket. */
@@ -59,11 +61,13 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   const store = await CaStore.open(options.stateDir, { readonly: true });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
+  const owners = new KnownOwners();
   const inputs = {
     inventory: store,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
     paths: options.paths ?? realHostPaths,
+    owners,
   };
 
   const authorize = async (raw: Buffer): Promise<PluginReply> => {
@@ -85,6 +89,15 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     return decision.allow ? ALLOW : deny(decision.message);
   };
 
+  const learn = (raw: Buffer): void => {
+    try {
+      const response = decodeAuthzResponse(JSON.parse(raw.toString('utf8')));
+      learnFromResponse({ user: response.user, method: response.method, uri: response.uri, statusCode: response.statusCode, body: response.responseBody }, owners);
+    } catch (error) {
+      options.log(`failed to read a response dockerd reported: ${(error as Error).message}`);
+    }
+  };
+
   const http = createPluginHttpServer(
     (path, body) => {
       switch (path) {
@@ -93,7 +106,9 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
         case '/AuthZPlugin.AuthZReq':
           return authorize(body);
         case '/AuthZPlugin.AuthZRes':
-          // Responses pass: every decision is made on the request.
+          // Responses pass: every decision is made on the request. A create's response
+          // tells who owns the new container; every other response is not even parsed.
+          if (body.includes(CREATE_PATH)) learn(body);
           return ALLOW;
         default:
           return { status: 404, body: { Err: `unknown plugin endpoint ${path}` } };
