@@ -1,7 +1,7 @@
 // The plugin's cost as users feel it: a real dockerd over TLS, `docker ps` and container
 // create+remove in a loop, with the dockauth plugin and without it. Needs root, docker.io and
 // busybox-static; prints JSON (or {"skipped": reason}).
-// Usage: node bench/dockerd-overhead.mjs [runs]
+// Usage: node bench/dockerd-overhead.mjs [runs]   (three dockerds side by side: no plugin, a do-nothing plugin, dockauth)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,9 +33,33 @@ const policy = join(state, 'policy.yaml');
 writeFileSync(policy, readFileSync(policy, 'utf8').replace("      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'", "      - '^docker\\.io/library/(alpine|busybox|debian|ubuntu|python):'\n      - '^docker\\.io/dockauth-bench/busybox:'"));
 const [uid, gid] = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('nobody:')).split(':').slice(2, 4);
 
-/** Starts a private dockerd (with the plugin or without), ready for the docker CLI as a TLS user. */
-async function startEngine(withPlugin) {
-  const label = withPlugin ? 'with' : 'without';
+// An authorization plugin that allows everything and does nothing else: what dockerd's own
+// plugin machinery costs (two calls per API request), whoever the plugin is.
+const NULL_PLUGIN = `
+const { createServer } = require('node:net');
+const answer = (body) => Buffer.from('HTTP/1.1 200 OK\\r\\nContent-Type: application/vnd.docker.plugins.v1+json\\r\\nContent-Length: ' + body.length + '\\r\\n\\r\\n' + body);
+const activated = answer('{"Implements":["authz"]}');
+const allowed = answer('{"Allow":true}');
+createServer((socket) => {
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const end = buffer.indexOf('\\r\\n\\r\\n');
+      if (end < 0) return;
+      const head = buffer.toString('latin1', 0, end);
+      const length = Number(/content-length: *(\\d+)/i.exec(head)?.[1] ?? 0);
+      if (buffer.length < end + 4 + length) return;
+      buffer = buffer.subarray(end + 4 + length);
+      socket.write(head.startsWith('POST /Plugin.Activate') ? activated : allowed);
+    }
+  });
+}).listen(process.argv[1]);
+`;
+
+/** Starts a private dockerd (without a plugin, with a do-nothing one, or with dockauth), ready for the docker CLI as a TLS user. */
+async function startEngine(label) {
+  const withPlugin = label !== 'without';
   const port = await freePort();
   const engineDir = join(dir, label);
   mkdirSync(engineDir);
@@ -66,7 +90,8 @@ async function startEngine(withPlugin) {
   engines.push(engine);
   if (withPlugin) {
     const socket = `/run/docker/plugins/${pluginName}.sock`;
-    start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket], join(engineDir, 'plugin.log'));
+    if (label === 'null') start(process.execPath, ['-e', NULL_PLUGIN, socket], join(engineDir, 'plugin.log'));
+    else start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket], join(engineDir, 'plugin.log'));
     await wait(() => existsSync(socket), 'plugin');
   }
   start('dockerd', ['--config-file', daemonJson, '--data-root', join(engineDir, 'data'), '--exec-root', join(engineDir, 'exec'), '--pidfile', join(engineDir, 'pid'),
@@ -104,28 +129,22 @@ function round(engine) {
 
 const engines = [];
 try {
-  const without = await startEngine(false);
-  const withPlugin = await startEngine(true);
+  const started = [await startEngine('without'), await startEngine('null'), await startEngine('with')];
   // Warm-up, discarded: a plugin in service has long since compiled its hot paths.
-  for (let i = 0; i < 30; i++) for (const engine of [without, withPlugin]) round(engine);
-  // Side by side, alternating who goes first: both see the same noise from the shared host.
-  const times = { without: { ps: [], createRemove: [] }, with: { ps: [], createRemove: [] } };
+  for (let i = 0; i < 30; i++) for (const engine of started) round(engine);
+  // Side by side, rotating who goes first: all see the same noise from the shared host.
+  const times = Object.fromEntries(started.map((engine) => [engine.label, { ps: [], createRemove: [] }]));
   for (let i = 0; i < runs; i++) {
-    for (const engine of i % 2 ? [withPlugin, without] : [without, withPlugin]) {
+    for (let k = 0; k < started.length; k++) {
+      const engine = started[(i + k) % started.length];
       const { ps, createRemove } = round(engine);
       times[engine.label].ps.push(ps);
       times[engine.label].createRemove.push(createRemove);
     }
   }
-  const result = {
-    without: { ps: stats(times.without.ps), createRemove: stats(times.without.createRemove) },
-    with: { ps: stats(times.with.ps), createRemove: stats(times.with.createRemove) },
-  };
-  console.log(JSON.stringify({
-    runs,
-    ...result,
-    ratios: { ps: result.with.ps.median / result.without.ps.median, createRemove: result.with.createRemove.median / result.without.createRemove.median },
-  }));
+  const result = Object.fromEntries(Object.entries(times).map(([label, t]) => [label, { ps: stats(t.ps), createRemove: stats(t.createRemove) }]));
+  const ratio = (a, b) => ({ ps: result[a].ps.median / result[b].ps.median, createRemove: result[a].createRemove.median / result[b].createRemove.median });
+  console.log(JSON.stringify({ runs, ...result, ratios: ratio('with', 'without'), nullRatios: ratio('null', 'without'), overNull: ratio('with', 'null') }));
 } finally {
   for (const engine of engines) await engine.stop();
   rmSync(dir, { recursive: true, force: true });
