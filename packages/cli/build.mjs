@@ -46,12 +46,15 @@ const result = await build({
   define: { 'import.meta.url': '__dockauthModuleUrl' },
   banner: { js: "const __dockauthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   loader: { '.yaml': 'text' },
+  charset: 'ascii',
   plugins: [lazyChildProcessForCommander],
   // Less to parse and to cache: dockauth runs as short commands.
   minify: process.env.DOCKAUTH_BUILD_MINIFY !== '0',
   logLevel: 'warning',
 });
 const code = result.outputFiles[0].contents;
+// launcher.cjs reads the bundle as latin1, which is only right for ASCII.
+if (code.some((byte) => byte > 0x7f)) throw new Error('the bundle holds non-ASCII bytes: launcher.cjs reads it as latin1');
 const buildId = createHash('sha256').update(code).digest('hex').slice(0, 32);
 writeFileSync('dist/dockauth.cjs', Buffer.concat([Buffer.from(`// dockauth build ${buildId}\n`), code]));
 

@@ -20,7 +20,8 @@ function cacheFileOf(source) {
 
 /** Loads and runs the CLI on process.argv; with `writeCache`, saves the code cache when it is done. */
 function runCli({ writeCache = false } = {}) {
-  const source = readFileSync(BUNDLE, 'utf8');
+  // The bundle is ASCII (the build checks): read as latin1, it skips UTF-8 decoding.
+  const source = readFileSync(BUNDLE, 'latin1');
   const cacheFile = cacheFileOf(source);
   let cachedData;
   if (cacheFile !== undefined && !writeCache) {

@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { InputError, describeCause } from './errors.js';
 import { children, readElement, type Element } from './der/der-reader.js';
 import type { KeyPair } from './keys/key-pair.js';
-import { nativeCrypto } from './native-crypto.js';
 import { KEY_USAGE } from './profiles/certificate-profile.js';
 
 /** A certificate as the store and the commands need it, read natively (no ASN.1 object model). */
@@ -86,13 +85,8 @@ export function assertUsableCa(certificate: CertificateInfo, where: string, now:
 }
 
 /** Refuses a key that is not the certificate's own. */
-export async function assertKeyMatchesCertificate(
-  certificate: CertificateInfo,
-  keyPair: KeyPair,
-  where: string,
-  crypto: Crypto = nativeCrypto,
-): Promise<void> {
-  const ours = Buffer.from(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+export function assertKeyMatchesCertificate(certificate: CertificateInfo, keyPair: KeyPair, where: string): void {
+  const ours = keyPair.publicKey.export({ type: 'spki', format: 'der' });
   if (!ours.equals(certificate.publicKeySpki)) {
     throw new InputError(`failed to use CA key ${where}: it does not belong to the CA certificate`, {
       hint: 'pass the key that was made together with the certificate',

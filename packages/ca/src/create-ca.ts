@@ -1,4 +1,3 @@
-import { nativeCrypto } from './native-crypto.js';
 import { CA_PROFILE } from './profiles/ca-profile.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from './keys/key-type.js';
 import { exportPrivateKeyPem, generateKeyPair } from './keys/key-pair.js';
@@ -26,18 +25,14 @@ export interface CaMaterial {
   origin: 'generated' | 'imported';
 }
 
-export async function createCa(options: CreateCaOptions, crypto: Crypto = nativeCrypto): Promise<CaMaterial> {
+export async function createCa(options: CreateCaOptions): Promise<CaMaterial> {
   const keyType = options.keyType ?? DEFAULT_KEY_TYPE;
-  const keyPair = await generateKeyPair(keyType, crypto);
+  const keyPair = await generateKeyPair(keyType);
   const validity = computeValidity(options.now ?? new Date(), options.durationMs ?? daysToMs(CA_PROFILE.defaultValidityDays));
-  const certificate = await selfSignCertificate(
-    { profile: CA_PROFILE, subject: options.subject, validity, serial: randomSerial() },
-    keyPair,
-    crypto,
-  );
+  const certificate = selfSignCertificate({ profile: CA_PROFILE, subject: options.subject, validity, serial: randomSerial() }, keyPair);
   return {
     certificatePem: certificate.pem,
-    privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, options.passphrase, crypto),
+    privateKeyPem: exportPrivateKeyPem(keyPair.privateKey, options.passphrase),
     keyType,
     origin: 'generated',
   };

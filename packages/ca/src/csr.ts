@@ -1,10 +1,11 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Pkcs10CertificateRequest, nativeCrypto } from './x509.js';
 import { InputError, describeCause } from './errors.js';
-import { keyTypeOf, type KeyType } from './keys/key-type.js';
+import { describeKey, keyTypeOf, type KeyType } from './keys/key-type.js';
 
 export interface VerifiedCsr {
   commonName: string;
-  publicKey: CryptoKey;
+  publicKey: KeyObject;
   publicKeyType: KeyType;
 }
 
@@ -32,10 +33,10 @@ export async function verifyCsr(
   } catch (cause) {
     throw new InputError(`failed to read CSR ${where}: malformed request (${describeCause(cause)})`, { cause });
   }
-  let publicKey: CryptoKey;
+  let publicKey: KeyObject;
   let signatureOk: boolean;
   try {
-    publicKey = await csr.publicKey.export(crypto);
+    publicKey = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
     signatureOk = await csr.verify(crypto);
   } catch (cause) {
     throw new InputError(`failed to verify CSR ${where}: unsupported or broken public key (${describeCause(cause)})`, {
@@ -45,9 +46,9 @@ export async function verifyCsr(
   if (!signatureOk) {
     throw new InputError(`failed to verify CSR ${where}: its signature does not match its public key`);
   }
-  const publicKeyType = keyTypeOf(publicKey.algorithm);
+  const publicKeyType = keyTypeOf(publicKey);
   if (publicKeyType === undefined) {
-    throw new InputError(`failed to verify CSR ${where}: unsupported key ${JSON.stringify(publicKey.algorithm)}`, {
+    throw new InputError(`failed to verify CSR ${where}: unsupported key (${describeKey(publicKey)})`, {
       hint: 'use an ECDSA P-256/P-384, RSA 2048/3072/4096 or Ed25519 key',
     });
   }

@@ -1,4 +1,3 @@
-import { nativeCrypto } from './native-crypto.js';
 import { exportPrivateKeyPem, importPrivateKeyPem } from './keys/key-pair.js';
 import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem } from './ca-certificate.js';
 import type { CaMaterial } from './create-ca.js';
@@ -18,18 +17,14 @@ export interface ImportCaOptions {
  * Takes over a CA made elsewhere (openssl, cfssl): the key may be PKCS#1, SEC1 or
  * PKCS#8, encrypted or not; it is stored as PKCS#8.
  */
-export async function importCa(options: ImportCaOptions, crypto: Crypto = nativeCrypto): Promise<CaMaterial> {
+export async function importCa(options: ImportCaOptions): Promise<CaMaterial> {
   const certificate = parseCertificatePem(options.certificatePem, options.certificateWhere);
   assertUsableCa(certificate, options.certificateWhere, options.now);
-  const keyPair = await importPrivateKeyPem(
-    options.privateKeyPem,
-    { passphrase: options.passphrase, where: options.keyWhere },
-    crypto,
-  );
-  await assertKeyMatchesCertificate(certificate, keyPair, options.keyWhere, crypto);
+  const keyPair = importPrivateKeyPem(options.privateKeyPem, { passphrase: options.passphrase, where: options.keyWhere });
+  assertKeyMatchesCertificate(certificate, keyPair, options.keyWhere);
   return {
     certificatePem: certificate.pem,
-    privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, options.passphrase, crypto),
+    privateKeyPem: exportPrivateKeyPem(keyPair.privateKey, options.passphrase),
     keyType: keyPair.type,
     origin: 'imported',
   };

@@ -13,7 +13,7 @@ export type { ImportCaOptions } from './import-ca.js';
 export { parseCertificatePem, type CertificateInfo } from './ca-certificate.js';
 export { pemToDer } from './der/der-reader.js';
 
-// Making or importing a CA loads the X.509 library; most commands never do, so these load it on call.
+// Making or importing a CA is rare: these load their modules on call.
 export const createCa: typeof import('./create-ca.js').createCa = async (...args) => (await import('./create-ca.js')).createCa(...args);
 export const importCa: typeof import('./import-ca.js').importCa = async (...args) => (await import('./import-ca.js')).importCa(...args);
 export type { SubjectFields } from './subject.js';

@@ -1,9 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import type { CertificateInfo } from './ca-certificate.js';
 import { encodeName, signCertificate, subjectKeyIdentifier, keyIdentifier } from './der/certificate-der.js';
 import { certificateSubject } from './der/der-reader.js';
 import { isRsa, type KeyType } from './keys/key-type.js';
 import type { KeyPair } from './keys/key-pair.js';
-import { nativeCrypto } from './native-crypto.js';
 import type { CertificateProfile } from './profiles/certificate-profile.js';
 import type { HostName } from './names.js';
 import type { SubjectFields } from './subject.js';
@@ -18,7 +18,7 @@ export interface Issuer {
 export interface IssueRequest {
   profile: CertificateProfile;
   subject: SubjectFields;
-  publicKey: CryptoKey;
+  publicKey: KeyObject;
   publicKeyType: KeyType;
   hosts?: readonly HostName[];
   validity: Validity;
@@ -58,8 +58,8 @@ function content(request: Omit<IssueRequest, 'publicKey' | 'publicKeyType'>, spk
 }
 
 /** Signs a leaf certificate for `request` with the issuer's key, as the profile prescribes. */
-export async function issueCertificate(request: IssueRequest, issuer: Issuer, crypto: Crypto = nativeCrypto): Promise<IssuedCertificate> {
-  const spki = Buffer.from(await crypto.subtle.exportKey('spki', request.publicKey));
+export function issueCertificate(request: IssueRequest, issuer: Issuer): IssuedCertificate {
+  const spki = request.publicKey.export({ type: 'spki', format: 'der' });
   // The issuer's own SKI (an imported CA may compute it differently) and its Name, byte for byte.
   const authorityKeyId = subjectKeyIdentifier(issuer.certificate.der, issuer.certificate.publicKeySpki);
   const built = content(request, spki, request.publicKeyType, certificateSubject(issuer.certificate.der), authorityKeyId);
@@ -68,12 +68,8 @@ export async function issueCertificate(request: IssueRequest, issuer: Issuer, cr
 }
 
 /** Self-signs a CA certificate for `keyPair`. */
-export async function selfSignCertificate(
-  request: Omit<IssueRequest, 'publicKey' | 'publicKeyType'>,
-  keyPair: KeyPair,
-  crypto: Crypto = nativeCrypto,
-): Promise<IssuedCertificate> {
-  const spki = Buffer.from(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+export function selfSignCertificate(request: Omit<IssueRequest, 'publicKey' | 'publicKeyType'>, keyPair: KeyPair): IssuedCertificate {
+  const spki = keyPair.publicKey.export({ type: 'spki', format: 'der' });
   const name = encodeName(request.subject).der;
   const built = content(request, spki, keyPair.type, name, keyIdentifier(spki));
   const signed = signCertificate(built.content, { type: keyPair.type, key: keyPair.privateKey });

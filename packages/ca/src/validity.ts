@@ -20,9 +20,9 @@ export function parseDuration(value: string | number, where = '--days'): number 
   const days = /^(\d+)d?$/.exec(text);
   if (days) {
     ms = Number(days[1]) * DAY;
-  } else if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) {
+  } else if (/^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/.test(text)) {
     ms = 0;
-    for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g)) {
       ms += Number(amount) * (GO_UNITS[unit as string] as number);
     }
   }

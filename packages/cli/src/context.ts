@@ -1,5 +1,6 @@
+import { fstatSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { isatty } from 'node:tty';
 import { Output } from './output.js';
 
 /** Options every command accepts, before or after the subcommand. */
@@ -25,10 +26,22 @@ export interface Context {
   now: () => Date;
 }
 
+/**
+ * isatty(3), cheaply: node:tty (and process.stdin) take milliseconds to load, and a
+ * descriptor that is not a character device (a pipe, a file: every scripted run) is no terminal.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
 export function makeContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
   const json = options.json ?? false;
-  // isatty(0), not process.stdin.isTTY: creating the stdin stream costs start-up time.
-  const interactive = !options.yes && !json && isatty(0) && isatty(1);
+  const interactive = !options.yes && !json && isTerminal(1) && isTerminal(0);
   return {
     dir: resolve(options.dir ?? env.DOCKAUTH_DIR ?? DEFAULT_STATE_DIR),
     json,

@@ -1,5 +1,4 @@
-import { createHash, KeyObject, sign } from 'node:crypto';
-import { isIPv4 } from 'node:net';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import type { KeyType } from '../keys/key-type.js';
 import type { HostName } from '../names.js';
 import type { SubjectFields } from '../subject.js';
@@ -39,8 +38,7 @@ export function signatureAlgorithm(type: KeyType): { identifier: Buffer; digest:
 }
 
 /** Signs DER `content` as X.509 wants it (ECDSA signatures DER-encoded). */
-export function signDer(content: Buffer, type: KeyType, key: CryptoKey | KeyObject): Buffer {
-  const keyObject = key instanceof KeyObject ? key : KeyObject.from(key);
+export function signDer(content: Buffer, type: KeyType, keyObject: KeyObject): Buffer {
   return sign(signatureAlgorithm(type).digest, content, { key: keyObject, dsaEncoding: 'der' });
 }
 
@@ -108,7 +106,8 @@ function subjectAltName(hosts: readonly HostName[]): Buffer {
   return sequence(
     ...hosts.map((host) => {
       if (host.kind === 'dns') return implicitPrimitive(2, Buffer.from(host.value, 'latin1'));
-      return implicitPrimitive(7, isIPv4(host.value) ? Buffer.from(host.value.split('.').map(Number)) : ipv6Bytes(host.value));
+      // parseHost validated the address: only IPv6 has colons.
+      return implicitPrimitive(7, host.value.includes(':') ? ipv6Bytes(host.value) : Buffer.from(host.value.split('.').map(Number)));
     }),
   );
 }
@@ -160,7 +159,7 @@ export function tbsCertificate(content: CertificateContent, signatureIdentifier:
 }
 
 /** Signs a TBSCertificate into a certificate: DER and PEM. */
-export function signCertificate(content: CertificateContent, signer: { type: KeyType; key: CryptoKey | KeyObject }): { der: Buffer; pem: string } {
+export function signCertificate(content: CertificateContent, signer: { type: KeyType; key: KeyObject }): { der: Buffer; pem: string } {
   const { identifier } = signatureAlgorithm(signer.type);
   const tbs = tbsCertificate(content, identifier);
   const der = sequence(tbs, identifier, bitString(signDer(tbs, signer.type, signer.key)));

@@ -173,6 +173,10 @@ describe('the CA store', () => {
     const encrypted = await createCa({ subject: { commonName: 'Enc CA' }, passphrase: 'right' });
     await expect(importCa({ ...base, ...encrypted, passphrase: 'wrong' })).rejects.toThrow(/wrong passphrase/);
     await expect(importCa({ ...base, certificatePem: 'garbage', privateKeyPem: ca.privateKeyPem })).rejects.toThrow(/no PEM certificate/);
+    const weakKeyFile = join(temp.dir, 'weak-key.pem');
+    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', weakKeyFile]);
+    const weak = openssl(['req', '-x509', '-new', '-key', weakKeyFile, '-subj', '/CN=weak', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    await expect(importCa({ ...base, certificatePem: weak, privateKeyPem: readFileSync(weakKeyFile, 'utf8') })).rejects.toThrow(/unsupported key \(rsa 1024 bits\)/);
   });
 
   test('20 processes issuing at once get 20 distinct serials and 20 inventory rows', async () => {

@@ -1,6 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { nativeCrypto } from '../native-crypto.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
 import { assertKeyMatchesCertificate, assertUsableCa, parseCertificatePem, type CertificateInfo } from '../ca-certificate.js';
 import type { CaMaterial } from '../create-ca.js';
@@ -33,6 +33,7 @@ export interface CaStoreOptions {
   passphrase?: string;
   /** Open the inventory read-only and never load the key (the authorization plugin). */
   readonly?: boolean;
+  /** WebCrypto for verifying CSR signatures (the X.509 library's); Node's own by default. */
   crypto?: Crypto;
   clock?: () => Date;
 }
@@ -58,7 +59,7 @@ export interface ServerRequest {
 interface SignInput {
   profile: CertificateProfile;
   subject: SubjectFields;
-  publicKey: CryptoKey;
+  publicKey: KeyObject;
   publicKeyType: KeyType;
   hosts?: HostName[];
   durationMs: number | undefined;
@@ -176,10 +177,6 @@ export class CaStore {
     return (this.options.clock ?? (() => new Date()))();
   }
 
-  private get crypto(): Crypto {
-    return this.options.crypto ?? nativeCrypto;
-  }
-
   /** Runs store operations of this process one after another. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     const result = this.queue.then(work, work);
@@ -194,12 +191,8 @@ export class CaStore {
       const { caKey } = CaStore.paths(this.dir);
       assertUsableCa(this.caCertificate, CaStore.paths(this.dir).caCertificate, this.now());
       assertPrivateKeyFile(caKey);
-      const keyPair = await importPrivateKeyPem(
-        readFileSync(caKey, 'utf8'),
-        { passphrase: this.options.passphrase, where: caKey },
-        this.crypto,
-      );
-      await assertKeyMatchesCertificate(this.caCertificate, keyPair, caKey, this.crypto);
+      const keyPair = importPrivateKeyPem(readFileSync(caKey, 'utf8'), { passphrase: this.options.passphrase, where: caKey });
+      assertKeyMatchesCertificate(this.caCertificate, keyPair, caKey);
       return { certificate: this.caCertificate, keyPair };
     })();
     this.issuerPromise.catch(() => {
@@ -224,7 +217,7 @@ export class CaStore {
     const groups = (request.groups ?? []).map((group) => validateGroupName(group));
     await this.issuer();
     const { verifyCsr } = await import('../csr.js');
-    const csr = await verifyCsr(request.csrPem, { expectedCommonName: user, where: request.where }, this.crypto);
+    const csr = await verifyCsr(request.csrPem, { expectedCommonName: user, where: request.where }, this.options.crypto);
     return this.signAndRecord({
       profile: CLIENT_PROFILE,
       subject: { commonName: user, organization: groups },
@@ -244,7 +237,7 @@ export class CaStore {
     }
     const hosts = uniqueHosts(request.hosts.map((host) => parseHost(host)));
     const commonName = request.commonName ?? hosts.find((host) => host.kind === 'dns')?.value ?? 'docker-engine';
-    const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE, this.crypto);
+    const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE);
     const issued = await this.signAndRecord({
       profile: SERVER_PROFILE,
       subject: { commonName },
@@ -254,7 +247,7 @@ export class CaStore {
       durationMs: request.durationMs,
       record: { user: null, groups: [], hosts: hosts.map((host) => host.value), origin: 'generated', destination: request.destination ?? null },
     });
-    return { ...issued, privateKeyPem: await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto) };
+    return { ...issued, privateKeyPem: exportPrivateKeyPem(keyPair.privateKey) };
   }
 
   private async signAndRecord(input: SignInput): Promise<Issued> {
@@ -284,7 +277,7 @@ export class CaStore {
     const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
     const now = this.now();
     const validity = computeValidity(now, durationMs, this.caCertificate.notAfter);
-    const certificate = await issueCertificate(
+    const certificate = issueCertificate(
       {
         profile: input.profile,
         subject: input.subject,
@@ -295,7 +288,6 @@ export class CaStore {
         serial: randomSerial(),
       },
       issuer,
-      this.crypto,
     );
     const record: CertificateRecord = {
       ...recordBase(certificate, input.publicKeyType, now),
@@ -345,7 +337,7 @@ export class CaStore {
       items.push(
         ...(await Promise.all(
           chunk.map(async ({ request, user, groups }) => {
-            const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE, this.crypto);
+            const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE);
             const input: SignInput = {
               profile: CLIENT_PROFILE,
               subject: { commonName: user, organization: groups },
@@ -355,7 +347,7 @@ export class CaStore {
               record: { user, groups, hosts: [], origin: 'generated', destination: request.destination ?? null },
             };
             const issued = await this.sign(input);
-            const privateKeyPem = await exportPrivateKeyPem(keyPair.privateKey, undefined, this.crypto);
+            const privateKeyPem = exportPrivateKeyPem(keyPair.privateKey);
             onSigned();
             return { input, privateKeyPem, issued };
           }),
