@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { dockauth } from '../support/dockauth.js';
+import { spawnSync } from 'node:child_process';
+import { DOCKAUTH_BIN, dockauth } from '../support/dockauth.js';
 import { openssl } from '../support/openssl.js';
 import { makeTempDir, snapshotTree } from '../support/temp.js';
 
@@ -15,6 +16,16 @@ describe('dockauth commands beyond the basic flow', () => {
     state = join(temp.dir, 'state');
   });
   afterEach(() => temp.cleanup());
+
+  test('a reader that stops early (`user list --json | head`) is no failure: exit 0, nothing on stderr', () => {
+    const names = join(temp.dir, 'names.txt');
+    expect(dockauth(['--dir', state, 'ca', 'init', '-y']).status).toBe(0);
+    // Enough users that the listing overflows the pipe after head has gone.
+    writeFileSync(names, Array.from({ length: 1500 }, (_, index) => `reader${index}`).join('\n'));
+    expect(dockauth(['--dir', state, 'user', 'add', '--from', names, '--out', join(temp.dir, 'out'), '-y']).status).toBe(0);
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${DOCKAUTH_BIN}" --dir "${state}" --json user list | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect({ status: piped.stdout.trim(), stderr: piped.stderr }).toEqual({ status: '0', stderr: '' });
+  });
 
   test('--dry-run shows the plan and writes nothing, from ca init to user add', () => {
     const before = snapshotTree(temp.dir);

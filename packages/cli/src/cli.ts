@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { stderr, stdout } from './stdio.js';
 import { VERSION } from './version.js';
 
 /** What every command module exports: options in, a JSON-able result out (at least `changed`). */
@@ -26,6 +27,7 @@ export function buildProgram(sink: ResultSink): Command {
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal)')
     .option('--ca-passphrase-file <FILE>', 'passphrase of an encrypted CA key (or set DOCKAUTH_CA_PASSPHRASE)')
     .showHelpAfterError('(run dockauth --help for usage)')
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) })
     // Before any subcommand exists: commander copies this setting into each one at creation.
     .exitOverride()
     .addHelpText(

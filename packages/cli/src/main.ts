@@ -47,12 +47,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that goes away (`dockauth user list --json | head`) is not a failure: stop quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

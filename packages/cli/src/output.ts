@@ -1,3 +1,5 @@
+import { stderr as standardError, stdout as standardOutput, type TextSink } from './stdio.js';
+
 /**
  * Where a command's words go: sentences for a person at stdout, or, with --json,
  * exactly one JSON object on stdout and nothing else there.
@@ -5,8 +7,8 @@
 export class Output {
   constructor(
     readonly json: boolean,
-    private readonly stdout: NodeJS.WritableStream = process.stdout,
-    private readonly stderr: NodeJS.WritableStream = process.stderr,
+    private readonly stdout: TextSink = standardOutput,
+    private readonly stderr: TextSink = standardError,
   ) {}
 
   /** A line for a person; suppressed under --json. */

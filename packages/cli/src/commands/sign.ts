@@ -1,3 +1,4 @@
+import { stdout } from '../stdio.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, validateGroupName } from '@dockauth/ca';
@@ -38,7 +39,7 @@ export async function signCommand(context: Context, options: SignOptions): Promi
       applyPlan({ changes: [{ kind: 'file', path: out, content: issued.certificatePem, mode: 0o644 }] }, { dryRun: false });
       context.out.say(`Signed ${options.user}'s CSR: certificate ${issued.record.serial} in ${out}, valid until ${formatDate(issued.record.notAfter)}.`);
     } else if (!context.json) {
-      process.stdout.write(issued.certificatePem);
+      stdout.write(issued.certificatePem);
     }
     return {
       changed: true,
