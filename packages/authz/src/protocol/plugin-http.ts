@@ -135,10 +135,8 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
     if (!head) {
       const data = take();
       const headEnd = data.indexOf(HEAD_END);
-      if (headEnd < 0) {
-        if (data.length > MAX_HEAD) return refuse(new HttpRequestError(400, 'request head too large'));
-        return keep(data);
-      }
+      if (headEnd > MAX_HEAD || (headEnd < 0 && data.length > MAX_HEAD)) return refuse(new HttpRequestError(400, 'request head too large'));
+      if (headEnd < 0) return keep(data);
       try {
         head = parseHead(data.toString('latin1', 0, headEnd));
       } catch (error) {
