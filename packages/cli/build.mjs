@@ -9,22 +9,41 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * commander requires child_process (which loads net) at the top, for executable
- * subcommands dockauth does not have: about 8 ms of every start. Its copy is a stand-in
- * that loads the real module on first use.
+ * Built-in modules that cost milliseconds to load and that many commands never use, each
+ * replaced by a stand-in (dist/lazy-NAME.cjs) that loads the real one on first use:
+ * node:crypto (with the streams it pulls in) is needed to issue, not to list; commander
+ * requires node:child_process (and with it node:net) for executable subcommands dockauth
+ * does not have.
  */
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
+const LAZY_BUILTINS = [
+  { name: 'crypto', from: /./ },
+  { name: 'child_process', from: /[\\/]commander[\\/]/ },
+];
+
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'dockauth' } : undefined,
-    );
-    build.onLoad({ filter: /^lazy-child-process$/, namespace: 'dockauth' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-      loader: 'js',
-    }));
+    for (const { name, from } of LAZY_BUILTINS) {
+      build.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, (args) => (from.test(args.importer) ? { path: `./lazy-${name}.cjs`, external: true } : undefined));
+    }
   },
 };
+
+/** A stand-in that is the real module for every use: properties, keys, `in`, namespaces. */
+const lazyModuleSource = (name) => `'use strict';
+// Stand-in for node:${name}, loaded on first use (see build.mjs).
+let real;
+const load = () => (real ??= require('node:${name}'));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});
+`;
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
@@ -47,7 +66,7 @@ const result = await build({
   banner: { js: "const __dockauthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   loader: { '.yaml': 'text' },
   charset: 'ascii',
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyBuiltins],
   // Less to parse and to cache: dockauth runs as short commands.
   minify: process.env.DOCKAUTH_BUILD_MINIFY !== '0',
   logLevel: 'warning',
@@ -57,6 +76,7 @@ const code = result.outputFiles[0].contents;
 if (code.some((byte) => byte > 0x7f)) throw new Error('the bundle holds non-ASCII bytes: launcher.cjs reads it as latin1');
 const buildId = createHash('sha256').update(code).digest('hex').slice(0, 32);
 writeFileSync('dist/dockauth.cjs', Buffer.concat([Buffer.from(`// dockauth build ${buildId}\n`), code]));
+for (const { name } of LAZY_BUILTINS) writeFileSync(`dist/lazy-${name}.cjs`, lazyModuleSource(name));
 
 // The code cache: made by issuing one user's certificate, the path most commands share
 // (command line, CA store, inventory, signing, writing files).

@@ -89,15 +89,20 @@ export interface Revocation {
 export class CaStore {
   private queue: Promise<unknown> = Promise.resolve();
   private issuerPromise: Promise<Issuer> | undefined;
+  private parsedCaCertificate: CertificateInfo | undefined;
 
   private constructor(
     readonly dir: string,
-    /** The CA certificate, read natively; the signing paths load the X.509 library only when they run. */
-    readonly caCertificate: CertificateInfo,
     readonly caCertificatePem: string,
     private readonly inventory: Inventory,
     private readonly options: CaStoreOptions,
   ) {}
+
+  /** The CA certificate, parsed on first use: listing the inventory needs neither it nor node:crypto. */
+  get caCertificate(): CertificateInfo {
+    this.parsedCaCertificate ??= parseCertificatePem(this.caCertificatePem, CaStore.paths(this.dir).caCertificate);
+    return this.parsedCaCertificate;
+  }
 
   static paths(dir: string): Record<keyof typeof STORE_FILES, string> {
     const root = resolve(dir);
@@ -145,7 +150,7 @@ export class CaStore {
       return true;
     });
     const caPem = readFileSync(paths.caCertificate, 'utf8');
-    const store = new CaStore(resolve(dir), parseCertificatePem(caPem, paths.caCertificate), caPem, inventory, options);
+    const store = new CaStore(resolve(dir), caPem, inventory, options);
     return { store, created };
   }
 
@@ -164,9 +169,8 @@ export class CaStore {
       });
     }
     const caPem = readFileSync(paths.caCertificate, 'utf8');
-    const certificate = parseCertificatePem(caPem, paths.caCertificate);
     const inventory = Inventory.open(paths.inventory, { readonly: options.readonly });
-    return new CaStore(resolve(dir), certificate, caPem, inventory, options);
+    return new CaStore(resolve(dir), caPem, inventory, options);
   }
 
   close(): void {
