@@ -96,6 +96,7 @@ const batchState = (i) => join(work, `batch-state-${i + 10}`);
 for (let i = 0; i < batchRuns; i++) {
   sh(`${dockauth} --dir ${batchState(i)} ca init --import-cert pki/ca.pem --import-key pki/ca-key.pem -y`);
   mkdirSync(join(work, `batch-cfssl-${i + 10}`));
+  mkdirSync(join(work, `batch-ours-${i + 10}`));
   writeFileSync(join(work, `cfssl-loop-${i + 10}.sh`), loop(cfsslOne, `batch-cfssl-${i + 10}`));
 }
 writeFileSync(join(work, 'openssl-loop.sh'), loop(opensslOne, 'batch-openssl'));
