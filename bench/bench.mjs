@@ -63,7 +63,7 @@ for (const [algo, keyType] of [['ecdsa', 'ecdsa-p256'], ['rsa', 'rsa-2048']]) {
   const out = join(work, `one-${algo}`);
   mkdirSync(out);
   // RSA key generation is a random prime search (tens to hundreds of ms): more runs.
-  const runs = algo === 'rsa' ? RUNS * 3 : RUNS * 2;
+  const runs = RUNS * 3;
   const [nodeFloor, ours, cfssl, openssl] = measureSideBySide(runs, [
     () => `${node} -e 0`,
     (i) => `${dockauth} --dir ${state} user add one${algo}${i + 10} --key-type ${keyType} --out ${out} -y`,
