@@ -62,7 +62,7 @@ log('\n1. One user\'s client certificate');
 for (const [algo, keyType] of [['ecdsa', 'ecdsa-p256'], ['rsa', 'rsa-2048']]) {
   const out = join(work, `one-${algo}`);
   mkdirSync(out);
-  // RSA key generation is a random prime search (tens to hundreds of ms): more runs.
+  // The machine is shared, and RSA key generation is a random prime search (tens to hundreds of ms): many runs.
   const runs = RUNS * 3;
   const [nodeFloor, ours, cfssl, openssl] = measureSideBySide(runs, [
     () => `${node} -e 0`,
