@@ -33,7 +33,15 @@ export function measureSideBySide(runs, makers, options = {}) {
       times[which].push(timeShell(makers[which](i), options));
     }
   }
-  return times.map(stats);
+  return times.map((series) => ({ ...stats(series), times: series }));
+}
+
+/**
+ * The median of the per-round ratios a/b of two side-by-side series: each round's pair ran
+ * within the same second, so the shared host's slow spells cancel out of each ratio.
+ */
+export function pairedRatio(a, b) {
+  return stats(a.times.map((time, i) => time / b.times[i])).median;
 }
 
 export function stats(times) {

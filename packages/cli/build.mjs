@@ -29,6 +29,26 @@ const lazyBuiltins = {
   },
 };
 
+/**
+ * Libraries big enough to slow every start (their source goes into the code cache) but
+ * used by few commands: each is bundled on its own (dist/vendor-NAME.cjs) and required
+ * from the main bundle only when a command reaches it. yaml reads authorization policies;
+ * the X.509 library (with its ASN.1 stack) parses CSRs.
+ */
+const VENDOR_BUNDLES = [
+  { name: 'yaml', entry: { contents: "export * from 'yaml';", resolveDir: '../authz' }, imports: /^yaml$/, from: /./ },
+  { name: 'x509', entry: { contents: "export * from './x509.ts';", resolveDir: '../ca/src', loader: 'ts' }, imports: /^\.\/x509\.js$/, from: /[\\/]ca[\\/]src[\\/]/ },
+];
+
+const vendorBundles = {
+  name: 'vendor-bundles',
+  setup(build) {
+    for (const { name, imports, from } of VENDOR_BUNDLES) {
+      build.onResolve({ filter: imports }, (args) => (from.test(args.importer) ? { path: `./vendor-${name}.cjs`, external: true } : undefined));
+    }
+  },
+};
+
 /** A stand-in that is the real module for every use: properties, keys, `in`, namespaces. */
 const lazyModuleSource = (name) => `'use strict';
 // Stand-in for node:${name}, loaded on first use (see build.mjs).
@@ -48,11 +68,8 @@ module.exports = new Proxy({}, {
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
 
-const result = await build({
-  entryPoints: ['src/main.ts'],
+const common = {
   bundle: true,
-  write: false,
-  outfile: 'dist/dockauth.cjs',
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -60,16 +77,26 @@ const result = await build({
   // ES module builds first: `export *` from a CommonJS build cannot be listed at bundle time,
   // and a module loaded on demand (the X.509 library) would then lose its names.
   mainFields: ['module', 'main'],
+  charset: 'ascii',
+  // Less to parse and to cache: dockauth runs as short commands.
+  minify: process.env.DOCKAUTH_BUILD_MINIFY !== '0',
+  logLevel: 'warning',
+};
+for (const { name, entry } of VENDOR_BUNDLES) {
+  await build({ ...common, stdin: entry, outfile: `dist/vendor-${name}.cjs`, plugins: [lazyBuiltins] });
+}
+
+const result = await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  write: false,
+  outfile: 'dist/dockauth.cjs',
   // better-sqlite3's JavaScript is bundled (and cached); its compiled module is loaded by path.
   external: ['inquirer'],
   define: { 'import.meta.url': '__dockauthModuleUrl' },
   banner: { js: "const __dockauthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   loader: { '.yaml': 'text' },
-  charset: 'ascii',
-  plugins: [lazyBuiltins],
-  // Less to parse and to cache: dockauth runs as short commands.
-  minify: process.env.DOCKAUTH_BUILD_MINIFY !== '0',
-  logLevel: 'warning',
+  plugins: [lazyBuiltins, vendorBundles],
 });
 const code = result.outputFiles[0].contents;
 // launcher.cjs reads the bundle as latin1, which is only right for ASCII.
