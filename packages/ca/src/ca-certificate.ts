@@ -1,6 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { InputError, describeCause } from './errors.js';
-import { children, readElement, type Element } from './der/der-reader.js';
+import { certificateSpki, children, readElement, type Element } from './der/der-reader.js';
 import type { KeyPair } from './keys/key-pair.js';
 import { KEY_USAGE } from './profiles/certificate-profile.js';
 
@@ -62,7 +62,7 @@ export function parseCertificatePem(pem: string, where: string): CertificateInfo
       notAfter: new Date(certificate.validTo),
       isCa: certificate.ca,
       keyUsage: keyUsageBits(certificate.raw),
-      publicKeySpki: certificate.publicKey.export({ type: 'spki', format: 'der' }),
+      publicKeySpki: certificateSpki(certificate.raw),
     };
   } catch (cause) {
     throw new InputError(`failed to read certificate ${where}: ${describeCause(cause)}`, { cause });
@@ -87,7 +87,10 @@ export function assertUsableCa(certificate: CertificateInfo, where: string, now:
 /** Refuses a key that is not the certificate's own. */
 export function assertKeyMatchesCertificate(certificate: CertificateInfo, keyPair: KeyPair, where: string): void {
   const ours = keyPair.publicKey.export({ type: 'spki', format: 'der' });
-  if (!ours.equals(certificate.publicKeySpki)) {
+  // The certificate's bytes as written; re-encoded through OpenSSL when they differ, so an
+  // unusual but equivalent encoding by another CA tool is not taken for another key.
+  const theirs = () => createPublicKey({ key: certificate.publicKeySpki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
+  if (!ours.equals(certificate.publicKeySpki) && !ours.equals(theirs())) {
     throw new InputError(`failed to use CA key ${where}: it does not belong to the CA certificate`, {
       hint: 'pass the key that was made together with the certificate',
     });

@@ -34,11 +34,21 @@ export function pemToDer(pem: string): Buffer {
   return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
-/** A certificate's subject Name, DER, as it stands (the issuer field of what it signs). */
-export function certificateSubject(certificateDer: Buffer): Buffer {
+/** The n-th field of a certificate's TBSCertificate after the optional [0] version, DER, as it stands. */
+function tbsField(certificateDer: Buffer, index: number): Buffer {
   const tbs = children(certificateDer, readElement(certificateDer, 0))[0] as Element;
   const fields = children(certificateDer, tbs);
-  const offset = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] version is optional
-  const subject = fields[offset + 4] as Element;
-  return certificateDer.subarray(subject.start, subject.end);
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const field = fields[offset + index] as Element;
+  return certificateDer.subarray(field.start, field.end);
+}
+
+/** A certificate's subject Name, DER, as it stands (the issuer field of what it signs). */
+export function certificateSubject(certificateDer: Buffer): Buffer {
+  return tbsField(certificateDer, 4);
+}
+
+/** A certificate's SubjectPublicKeyInfo, DER, as it stands. */
+export function certificateSpki(certificateDer: Buffer): Buffer {
+  return tbsField(certificateDer, 5);
 }
