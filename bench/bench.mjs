@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, measure, measureSideBySide, ratioChart, stats, timeShell } from './lib.mjs';
+import { fmt, measure, measureSideBySide, pairedRatio, ratioChart, stats, timeShell } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
@@ -77,12 +77,12 @@ for (const [algo, keyType] of [['ecdsa', 'ecdsa-p256'], ['rsa', 'rsa-2048']]) {
     ['openssl genpkey + req + x509 -req', openssl],
   ]);
   results[`one-${algo}`] = { ours, cfssl, openssl };
-  chart.push({ label: `user add (${keyType}) ÷ cfssl`, ratio: ours.median / cfssl.median });
-  chart.push({ label: `user add (${keyType}) ÷ openssl`, ratio: ours.median / openssl.median, target: algo === 'rsa' ? 1 : undefined });
+  chart.push({ label: `user add (${keyType}) ÷ cfssl`, ratio: pairedRatio(ours, cfssl) });
+  chart.push({ label: `user add (${keyType}) ÷ openssl`, ratio: pairedRatio(ours, openssl), target: algo === 'rsa' ? 1 : undefined });
   // The start-up target is for the default key; an RSA key's prime search alone outlasts it.
-  chart.push({ label: `user add (${keyType}) ÷ node -e 0`, ratio: ours.median / nodeFloor.median, target: algo === 'rsa' ? undefined : 1.5 });
-  if (algo !== 'rsa') verdict(`\`user add\` (${keyType}) ÷ \`node -e 0\``, ours.median / nodeFloor.median, 1.5);
-  if (algo === 'rsa') verdict('`user add` (rsa-2048) ÷ the openssl commands', ours.median / openssl.median, 1);
+  chart.push({ label: `user add (${keyType}) ÷ node -e 0`, ratio: pairedRatio(ours, nodeFloor), target: algo === 'rsa' ? undefined : 1.5 });
+  if (algo !== 'rsa') verdict(`\`user add\` (${keyType}) ÷ \`node -e 0\``, pairedRatio(ours, nodeFloor), 1.5);
+  if (algo === 'rsa') verdict('`user add` (rsa-2048) ÷ the openssl commands', pairedRatio(ours, openssl), 1);
 }
 
 // 2. A batch of users --------------------------------------------------------------------------
@@ -135,9 +135,9 @@ for (const [keyType, opensslArgs, cfsslKey] of [
     ['openssl genpkey + req -x509', openssl],
     ['`cfssl gencert -initca | cfssljson -bare`', cfssl],
   ], keyType.startsWith('rsa') ? 'RSA key generation takes a random time (prime search): medians over several runs.' : '');
-  chart.push({ label: `ca init (${keyType}) ÷ openssl`, ratio: ours.median / openssl.median, target: keyType.startsWith('rsa') ? 1.2 : undefined });
-  chart.push({ label: `ca init (${keyType}) ÷ cfssl`, ratio: ours.median / cfssl.median });
-  if (keyType.startsWith('rsa')) verdict('`ca init` (rsa-4096) ÷ openssl', ours.median / openssl.median, 1.2);
+  chart.push({ label: `ca init (${keyType}) ÷ openssl`, ratio: pairedRatio(ours, openssl), target: keyType.startsWith('rsa') ? 1.2 : undefined });
+  chart.push({ label: `ca init (${keyType}) ÷ cfssl`, ratio: pairedRatio(ours, cfssl) });
+  if (keyType.startsWith('rsa')) verdict('`ca init` (rsa-4096) ÷ openssl', pairedRatio(ours, openssl), 1.2);
 }
 
 // 4. The crypto limit ---------------------------------------------------------------------------
@@ -170,10 +170,10 @@ table('5. Start-up', [
   ['`dockauth --version`', version],
   ['`dockauth user list` (empty store)', list],
 ]);
-chart.push({ label: '--version ÷ node -e 0', ratio: version.median / startFloor.median, target: 1.3 });
-chart.push({ label: 'user list (empty) ÷ node -e 0', ratio: list.median / startFloor.median, target: 1.3 });
-verdict('`dockauth --version` ÷ `node -e 0`', version.median / startFloor.median, 1.3);
-verdict('`dockauth user list` ÷ `node -e 0`', list.median / startFloor.median, 1.3);
+chart.push({ label: '--version ÷ node -e 0', ratio: pairedRatio(version, startFloor), target: 1.3 });
+chart.push({ label: 'user list (empty) ÷ node -e 0', ratio: pairedRatio(list, startFloor), target: 1.3 });
+verdict('`dockauth --version` ÷ `node -e 0`', pairedRatio(version, startFloor), 1.3);
+verdict('`dockauth user list` ÷ `node -e 0`', pairedRatio(list, startFloor), 1.3);
 
 // 6. Scale ------------------------------------------------------------------------------------------
 log('\n6. Scale');
@@ -248,7 +248,7 @@ writeFileSync(
     '',
     `Run ${new Date().toISOString()} by \`bench/run\`${quick ? ' (BENCH_QUICK=1: fewer runs, smaller sizes)' : ''}, all tools on the same machine in the same run.`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Versions: ${versions.join(', ')}.`,
-    'Times are wall-clock medians of whole processes as a user runs them (min–max beside them); the machine is shared, so expect noise.',
+    'Times are wall-clock medians of whole processes as a user runs them (min–max beside them). The machine is shared and noisy, so compared commands run side by side, round by round, and each ratio is the median of the per-round ratios: a slow spell of the host slows both sides of a round and cancels out of its ratio.',
     '',
     '![ratios](ratios.svg)',
     '',

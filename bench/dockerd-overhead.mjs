@@ -143,7 +143,9 @@ try {
     }
   }
   const result = Object.fromEntries(Object.entries(times).map(([label, t]) => [label, { ps: stats(t.ps), createRemove: stats(t.createRemove) }]));
-  const ratio = (a, b) => ({ ps: result[a].ps.median / result[b].ps.median, createRemove: result[a].createRemove.median / result[b].createRemove.median });
+  // Per-round ratios (the three engines ran back to back in each round), then their median.
+  const paired = (a, b, what) => stats(times[a][what].map((time, i) => time / times[b][what][i])).median;
+  const ratio = (a, b) => ({ ps: paired(a, b, 'ps'), createRemove: paired(a, b, 'createRemove') });
   console.log(JSON.stringify({ runs, ...result, ratios: ratio('with', 'without'), nullRatios: ratio('null', 'without'), overNull: ratio('with', 'null') }));
 } finally {
   for (const engine of engines) await engine.stop();
