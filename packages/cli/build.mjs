@@ -1,6 +1,7 @@
-// Bundles the CLI into one CommonJS file, dist/dockauth.cjs, and makes its V8 code cache
-// (see launcher.cjs): start-up then reads two files and compiles almost nothing.
-// inquirer (an ES module, loaded only for a prompt) stays outside the bundle.
+// Bundles the CLI into dist/: dockauth.cjs and its V8 code cache (see launcher.cjs), so a
+// command starts by reading two files and compiling almost nothing; vendor-*.cjs, big
+// libraries few commands need; lazy-*.cjs, stand-ins for costly built-in modules.
+// inquirer (an ES module, loaded only for a prompt) stays in node_modules.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
