@@ -118,6 +118,20 @@ describeE2e('dockauth on a real dockerd', () => {
     expect(run(alice, `docker run --rm ${self(alice)} --label dockauth.owner=${alice.name} ${labelled} true`).status).toBe(0);
   });
 
+  test('run_as any in the policy does not make root safe on a dockerd without userns-remap: it is refused', async () => {
+    const original = readFileSync(engine.policy, 'utf8');
+    writeFileSync(engine.policy, original.replace('run_as: self', 'run_as: any'));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the plugin re-reads the policy within 200 ms
+      const before = containerNames();
+      denied(run(alice, `docker run --rm -u 0:0 --label dockauth.owner=${alice.name} --security-opt no-new-privileges ${IMAGE} id -u`), /only on a dockerd with userns-remap, and this one runs without it/);
+      expect(containerNames()).toEqual(before);
+    } finally {
+      writeFileSync(engine.policy, original);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+
   test('a volume whose options bind a host path is denied and not created', () => {
     denied(run(alice, 'docker volume create -o type=none -o o=bind -o device=/etc hostetc'), /volume options/);
     expect(engine.admin(['volume', 'ls', '-q']).stdout).not.toContain('hostetc');

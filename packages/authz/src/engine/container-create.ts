@@ -2,7 +2,7 @@ import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, 
 import { insideRoots, mountRoots, parseBind } from './host-mounts.js';
 import { imageAllowed, imageNames } from './image-reference.js';
 import { OWNER_LABEL, type ImageInfo } from './lookups.js';
-import { ownContainerProblem, type RuleContext } from './rule-context.js';
+import { ownContainerProblem, remapProblem, type RuleContext } from './rule-context.js';
 
 /** Namespace modes: "host" escapes the container; "container:X" joins another container's. */
 const NAMESPACES: Array<[string, string]> = [
@@ -99,6 +99,8 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
     if (network === 'host' && !rules.hostNetwork) problems.push('--network host is not allowed');
   }
   problems.push(...identityProblems(body, context));
+  const remap = await remapProblem(asString(field(body, 'User'), 'User'), context, `-u ${asString(field(body, 'User'), 'User') || "(the image's user)"}`);
+  if (remap) problems.push(remap);
   const labels = stringMap(field(body, 'Labels'), 'Labels');
   const image = asString(field(body, 'Image'), 'Image');
   const imageInfo = image === '' ? undefined : await context.docker.image(image);

@@ -225,8 +225,24 @@ describe('container create', () => {
     expect((await decide(create({}, { Binds: ['/srv/lab/data:/d'], CapAdd: ['NET_ADMIN'] }), inputs())).allow).toBe(true);
     const bob = (body: Record<string, unknown>): AuthzRequest =>
       request('POST', '/containers/create', { Image: 'busybox:1.36', ...body, HostConfig: { SecurityOpt: NNP } }, 'bob');
-    expect((await decide(bob({ User: '0:0' }), inputs())).message).toMatch(/add --label dockauth.owner=bob/);
-    expect((await decide(bob({ User: '0:0', Labels: { 'dockauth.owner': 'bob' } }), inputs())).allow).toBe(true);
+    const remapped = { ...inputs(), docker: { ...docker, usernsRemapped: async () => true } };
+    expect((await decide(bob({ User: '0:0' }), remapped)).message).toMatch(/add --label dockauth.owner=bob/);
+    expect((await decide(bob({ User: '0:0', Labels: { 'dockauth.owner': 'bob' } }), remapped)).allow).toBe(true);
+  });
+
+  test('run_as any holds only on a dockerd with userns-remap: elsewhere root in the container would be root on the host', async () => {
+    const asBob = (method: string, uri: string, body: Record<string, unknown>): AuthzRequest => request(method, uri, body, 'bob');
+    const root = asBob('POST', '/containers/create', { Image: 'busybox:1.36', User: '0:0', Labels: { 'dockauth.owner': 'bob' }, HostConfig: { SecurityOpt: NNP } });
+    const imageUser = asBob('POST', '/containers/create', { Image: 'busybox:1.36', Labels: { 'dockauth.owner': 'bob' }, HostConfig: { SecurityOpt: NNP } });
+    const himself = asBob('POST', '/containers/create', { Image: 'busybox:1.36', User: '1002:1002', HostConfig: { SecurityOpt: NNP } });
+    const execRoot = asBob('POST', '/containers/bob-db/exec', { Cmd: ['sh'], User: '0' });
+    const notRemapped = inputs(); // the stand-in dockerd runs without userns-remap
+    for (const denied of [root, imageUser, execRoot]) {
+      expect((await decide(denied, notRemapped)).message).toMatch(/only on a dockerd with userns-remap, and this one runs without it: run as yourself with -u 1002:1002/);
+    }
+    expect((await decide(himself, notRemapped)).allow).toBe(true);
+    const remapped = { ...inputs(), docker: { ...docker, usernsRemapped: async () => true } };
+    for (const allowed of [root, imageUser, execRoot, himself]) expect((await decide(allowed, remapped)).allow).toBe(true);
   });
 });
 

@@ -152,7 +152,7 @@ async function actionProblems(
       problems.push(...(await startProblems(target as string, context)));
       break;
     case 'container.exec':
-      problems.push(...execCreateProblems(body as GoValue, context));
+      problems.push(...(await execCreateProblems(body as GoValue, context)));
       break;
     case 'container.update':
       problems.push(...updateProblems(body as GoValue));

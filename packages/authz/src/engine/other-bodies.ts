@@ -1,10 +1,10 @@
 import { asArray, asBool, asString, field, stringMap, type GoValue } from '../decode/go-json.js';
 import { imageAllowed, normalizeImageReference } from './image-reference.js';
 import { OWNER_LABEL } from './lookups.js';
-import { ownContainerProblem, type RuleContext } from './rule-context.js';
+import { ownContainerProblem, remapProblem, type RuleContext } from './rule-context.js';
 
 /** docker exec: never privileged; as the user themselves (or the container's user, which is theirs). */
-export function execCreateProblems(body: GoValue, context: RuleContext): string[] {
+export async function execCreateProblems(body: GoValue, context: RuleContext): Promise<string[]> {
   const problems: string[] = [];
   if (asBool(field(body, 'Privileged'), 'Privileged')) problems.push('docker exec --privileged is not allowed');
   const user = asString(field(body, 'User'), 'User');
@@ -14,6 +14,11 @@ export function execCreateProblems(body: GoValue, context: RuleContext): string[
     if (!match || Number(match[1]) !== account.uid || (match[2] !== undefined && !account.gids.includes(Number(match[2])))) {
       problems.push(`docker exec -u ${user} is not you: leave -u out, or use -u ${account.uid}:${account.gid}`);
     }
+  }
+  // Without -u, exec runs as the container's own user, which its create was checked for.
+  if (user !== '') {
+    const remap = await remapProblem(user, context, `docker exec -u ${user}`);
+    if (remap) problems.push(remap);
   }
   return problems;
 }

@@ -21,3 +21,19 @@ export async function ownContainerProblem(reference: string, context: RuleContex
   if (!containerOwnedBy(info, context.account)) return `${what}: container "${reference}" is not yours`;
   return '';
 }
+
+/**
+ * `run_as: any` lets users be anyone inside their containers, root included. That is safe
+ * only where dockerd runs with userns-remap (root inside is an unprivileged id outside);
+ * on any other daemon, root in a container with the home mounted is root on the host. So
+ * when a request relies on it (a user other than the requester's own uid), the daemon must
+ * really be remapped. "" when fine, else what to do.
+ */
+export async function remapProblem(userSpec: string, context: RuleContext, flag: string): Promise<string> {
+  const { account, rules } = context;
+  if (rules.runAs !== 'any') return '';
+  const own = /^(\d+)(?::(\d+))?$/.exec(userSpec);
+  if (own && Number(own[1]) === account.uid && (own[2] === undefined || account.gids.includes(Number(own[2])))) return '';
+  if (await context.docker.usernsRemapped()) return '';
+  return `${flag}: the policy lets you run as any user only on a dockerd with userns-remap, and this one runs without it: run as yourself with -u ${account.uid}:${account.gid} (and tell your administrator)`;
+}
