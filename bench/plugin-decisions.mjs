@@ -1,6 +1,7 @@
 // Decision latency (p50, p99) and throughput of `dockauth authz serve` over its
 // socket, for a typical container-create request, with the plugin pinned to one
 // core. Usage: node bench/plugin-decisions.mjs [seconds]   (run after `pnpm build`)
+// To profile the plugin: BENCH_PLUGIN_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -33,8 +34,9 @@ const fakeDockerd = createServer((req, res) => {
 await new Promise((resolve) => fakeDockerd.listen(dockerSocket, resolve));
 const taskset = spawnSync('sh', ['-c', 'command -v taskset']).status === 0;
 const argv = [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(dir, 'audit.log'), '--docker-socket', dockerSocket];
-const nodeFlags = (process.env.BENCH_PLUGIN_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-const plugin = taskset ? spawn("taskset", ["-c", "0", process.execPath, ...nodeFlags, ...argv], { stdio: 'ignore' }) : spawn(process.execPath, argv, { stdio: 'ignore' });
+const nodeFlags = (process.env.BENCH_PLUGIN_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const command = [process.execPath, ...nodeFlags, ...argv];
+const plugin = taskset ? spawn('taskset', ['-c', '0', ...command], { stdio: 'ignore' }) : spawn(command[0], command.slice(1), { stdio: 'ignore' });
 for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 
 // What the docker CLI sends for: docker run -u UID:GID --security-opt no-new-privileges -v $HOME:$HOME busybox:1.36 id
@@ -50,14 +52,14 @@ const body = {
   NetworkingConfig: { EndpointsConfig: {} },
 };
 const payload = JSON.stringify({
-  User: 'nobody', UserAuthNMethod: 'TLS', RequestMethod: process.env.BENCH_METHOD ?? 'POST', RequestUri: process.env.BENCH_URI ?? '/v1.41/containers/create',
+  User: 'nobody', UserAuthNMethod: 'TLS', RequestMethod: 'POST', RequestUri: '/v1.41/containers/create',
   RequestBody: Buffer.from(JSON.stringify(body)).toString('base64'),
   RequestHeaders: { 'Content-Type': 'application/json', 'User-Agent': 'Docker-Client/28.2.2 (linux)' },
   RequestPeerCertificates: [Buffer.from(certificate).toString('base64')],
 });
 // A raw keep-alive HTTP/1.1 client on the plugin's socket: the Node HTTP client would cost as
 // much CPU as the plugin itself on a 2-core machine and measure itself instead.
-const head = `POST ${process.env.BENCH_PLUGIN_ENDPOINT ?? "/AuthZPlugin.AuthZReq"} HTTP/1.1\r\nHost: plugin\r\nContent-Type: application/vnd.docker.plugins.v1+json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
+const head = `POST /AuthZPlugin.AuthZReq HTTP/1.1\r\nHost: plugin\r\nContent-Type: application/vnd.docker.plugins.v1+json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
 const message = Buffer.from(head + payload);
 function connection() {
   const sock = connect(socket);
