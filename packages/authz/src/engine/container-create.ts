@@ -99,7 +99,8 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
     if (network === 'host' && !rules.hostNetwork) problems.push('--network host is not allowed');
   }
   problems.push(...identityProblems(body, context));
-  const remap = await remapProblem(asString(field(body, 'User'), 'User'), context, `-u ${asString(field(body, 'User'), 'User') || "(the image's user)"}`);
+  const runAs = asString(field(body, 'User'), 'User');
+  const remap = await remapProblem(runAs, context, `-u ${runAs || "(the image's user)"}`);
   if (remap) problems.push(remap);
   const labels = stringMap(field(body, 'Labels'), 'Labels');
   const image = asString(field(body, 'Image'), 'Image');

@@ -9,7 +9,7 @@ const createdBy = (user: string | undefined, extra: Partial<ApiResponse> = {}): 
   method: 'POST',
   uri: '/v1.41/containers/create?name=web',
   statusCode: 201,
-  body: Buffer.from(JSON.stringify({ Id: id, Warnings: [] })),
+  responseBody: Buffer.from(JSON.stringify({ Id: id, Warnings: [] })),
   ...extra,
 });
 
@@ -20,7 +20,7 @@ describe('owners learnt from the responses to creates', () => {
       ['the administrator\'s create (root socket)', createdBy(undefined), undefined],
       ['a create dockerd refused', createdBy('alice', { statusCode: 409 }), undefined],
       ['another endpoint', createdBy('alice', { uri: '/v1.41/volumes/create' }), undefined],
-      ['a body that is not JSON', createdBy('alice', { body: Buffer.from('nope') }), undefined],
+      ['a body that is not JSON', createdBy('alice', { responseBody: Buffer.from('nope') }), undefined],
     ];
     for (const [what, response, owner] of cases) {
       const owners = new KnownOwners();

@@ -1,4 +1,5 @@
 import { parseRequestUri } from '../decode/request-path.js';
+import type { AuthzResponse } from '../protocol/authz-request.js';
 
 const FULL_ID = /^[0-9a-f]{64}$/;
 
@@ -27,22 +28,16 @@ export class KnownOwners {
 }
 
 /** What dockerd tells the plugin after carrying out a request (AuthZRes), as far as learning needs it. */
-export interface ApiResponse {
-  user: string | undefined;
-  method: string;
-  uri: string;
-  statusCode: number;
-  body: Buffer | undefined;
-}
+export type ApiResponse = Pick<AuthzResponse, 'user' | 'method' | 'uri' | 'statusCode' | 'responseBody'>;
 
 /** Records the owner of a container a TLS user just created; every other response teaches nothing. */
 export function learnFromResponse(response: ApiResponse, owners: KnownOwners): void {
-  if (!response.user || response.method !== 'POST' || response.statusCode !== 201 || response.body === undefined) return;
+  if (!response.user || response.method !== 'POST' || response.statusCode !== 201 || response.responseBody === undefined) return;
   const path = parseRequestUri(response.uri);
   if (typeof path === 'string' || path.path !== '/containers/create') return;
   let created: unknown;
   try {
-    created = JSON.parse(response.body.toString('utf8'));
+    created = JSON.parse(response.responseBody.toString('utf8'));
   } catch {
     return;
   }

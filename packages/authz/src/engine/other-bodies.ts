@@ -1,7 +1,7 @@
 import { asArray, asBool, asString, field, stringMap, type GoValue } from '../decode/go-json.js';
 import { imageAllowed, normalizeImageReference } from './image-reference.js';
 import { OWNER_LABEL } from './lookups.js';
-import { ownContainerProblem, remapProblem, type RuleContext } from './rule-context.js';
+import { isOwnUser, ownContainerProblem, remapProblem, type RuleContext } from './rule-context.js';
 
 /** docker exec: never privileged; as the user themselves (or the container's user, which is theirs). */
 export async function execCreateProblems(body: GoValue, context: RuleContext): Promise<string[]> {
@@ -9,11 +9,8 @@ export async function execCreateProblems(body: GoValue, context: RuleContext): P
   if (asBool(field(body, 'Privileged'), 'Privileged')) problems.push('docker exec --privileged is not allowed');
   const user = asString(field(body, 'User'), 'User');
   const { account, rules } = context;
-  if (user !== '' && rules.runAs === 'self') {
-    const match = /^(\d+)(?::(\d+))?$/.exec(user);
-    if (!match || Number(match[1]) !== account.uid || (match[2] !== undefined && !account.gids.includes(Number(match[2])))) {
-      problems.push(`docker exec -u ${user} is not you: leave -u out, or use -u ${account.uid}:${account.gid}`);
-    }
+  if (user !== '' && rules.runAs === 'self' && !isOwnUser(user, account)) {
+    problems.push(`docker exec -u ${user} is not you: leave -u out, or use -u ${account.uid}:${account.gid}`);
   }
   // Without -u, exec runs as the container's own user, which its create was checked for.
   if (user !== '') {

@@ -22,6 +22,12 @@ export async function ownContainerProblem(reference: string, context: RuleContex
   return '';
 }
 
+/** Whether a -u value is the account itself: its numeric uid, with one of its gids if a group is given. */
+export function isOwnUser(userSpec: string, account: Account): boolean {
+  const match = /^(\d+)(?::(\d+))?$/.exec(userSpec);
+  return match !== null && Number(match[1]) === account.uid && (match[2] === undefined || account.gids.includes(Number(match[2])));
+}
+
 /**
  * `run_as: any` lets users be anyone inside their containers, root included. That is safe
  * only where dockerd runs with userns-remap (root inside is an unprivileged id outside);
@@ -31,9 +37,7 @@ export async function ownContainerProblem(reference: string, context: RuleContex
  */
 export async function remapProblem(userSpec: string, context: RuleContext, flag: string): Promise<string> {
   const { account, rules } = context;
-  if (rules.runAs !== 'any') return '';
-  const own = /^(\d+)(?::(\d+))?$/.exec(userSpec);
-  if (own && Number(own[1]) === account.uid && (own[2] === undefined || account.gids.includes(Number(own[2])))) return '';
+  if (rules.runAs !== 'any' || isOwnUser(userSpec, account)) return '';
   if (await context.docker.usernsRemapped()) return '';
   return `${flag}: the policy lets you run as any user only on a dockerd with userns-remap, and this one runs without it: run as yourself with -u ${account.uid}:${account.gid} (and tell your administrator)`;
 }

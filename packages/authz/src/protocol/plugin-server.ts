@@ -91,8 +91,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
 
   const learn = (raw: Buffer): void => {
     try {
-      const response = decodeAuthzResponse(JSON.parse(raw.toString('utf8')));
-      learnFromResponse({ user: response.user, method: response.method, uri: response.uri, statusCode: response.statusCode, body: response.responseBody }, owners);
+      learnFromResponse(decodeAuthzResponse(JSON.parse(raw.toString('utf8'))), owners);
     } catch (error) {
       options.log(`failed to read a response dockerd reported: ${(error as Error).message}`);
     }
