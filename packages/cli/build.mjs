@@ -14,18 +14,15 @@ import { build } from 'esbuild';
  * replaced by a stand-in (dist/lazy-NAME.cjs) that loads the real one on first use:
  * node:crypto (with the streams it pulls in) is needed to issue, not to list; commander
  * requires node:child_process (and with it node:net) for executable subcommands dockauth
- * does not have.
+ * does not have; node:net and node:tty serve the plugin, IP addresses and prompts.
  */
-const LAZY_BUILTINS = [
-  { name: 'crypto', from: /./ },
-  { name: 'child_process', from: /[\\/]commander[\\/]/ },
-];
+const LAZY_BUILTINS = ['crypto', 'child_process', 'net', 'tty'];
 
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    for (const { name, from } of LAZY_BUILTINS) {
-      build.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, (args) => (from.test(args.importer) ? { path: `./lazy-${name}.cjs`, external: true } : undefined));
+    for (const name of LAZY_BUILTINS) {
+      build.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, () => ({ path: `./lazy-${name}.cjs`, external: true }));
     }
   },
 };
@@ -104,7 +101,7 @@ const code = result.outputFiles[0].contents;
 if (code.some((byte) => byte > 0x7f)) throw new Error('the bundle holds non-ASCII bytes: launcher.cjs reads it as latin1');
 const buildId = createHash('sha256').update(code).digest('hex').slice(0, 32);
 writeFileSync('dist/dockauth.cjs', Buffer.concat([Buffer.from(`// dockauth build ${buildId}\n`), code]));
-for (const { name } of LAZY_BUILTINS) writeFileSync(`dist/lazy-${name}.cjs`, lazyModuleSource(name));
+for (const name of LAZY_BUILTINS) writeFileSync(`dist/lazy-${name}.cjs`, lazyModuleSource(name));
 
 // The code cache: made by issuing one user's certificate, the path most commands share
 // (command line, CA store, inventory, signing, writing files).

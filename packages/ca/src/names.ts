@@ -1,8 +1,5 @@
-import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import { InputError } from './errors.js';
-
-// node:net takes milliseconds to load and only server certificates' addresses need it.
-const isIP = (value: string): number => (createRequire(import.meta.url)('node:net') as typeof import('node:net')).isIP(value);
 
 /**
  * Login names as useradd accepts them, minus what could surprise a shell or a path:

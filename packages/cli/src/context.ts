@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { Output } from './output.js';
 
 /** Options every command accepts, before or after the subcommand. */
@@ -27,8 +27,9 @@ export interface Context {
 }
 
 /**
- * isatty(3), cheaply: node:tty (and process.stdin) take milliseconds to load, and a
- * descriptor that is not a character device (a pipe, a file: every scripted run) is no terminal.
+ * isatty(3), cheaply: node:tty (loaded on first use in the bundle) and process.stdin take
+ * milliseconds to load, and a descriptor that is not a character device (a pipe, a file:
+ * every scripted run) is no terminal.
  */
 function isTerminal(fd: number): boolean {
   try {
@@ -36,7 +37,7 @@ function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
-  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+  return isatty(fd);
 }
 
 export function makeContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {

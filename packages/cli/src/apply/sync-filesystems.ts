@@ -1,4 +1,4 @@
-import { childProcess } from '../system/child-process.js';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -14,7 +14,7 @@ export function syncFilesystems(paths: readonly string[]): void {
     if (!byDevice.has(device)) byDevice.set(device, dir);
   }
   for (const dir of byDevice.values()) {
-    const result = childProcess().spawnSync('sync', ['-f', dir], { encoding: 'utf8' });
+    const result = spawnSync('sync', ['-f', dir], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`failed to sync the file system of ${dir}: ${result.stderr || result.error?.message}`);
   }
 }

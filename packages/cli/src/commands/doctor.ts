@@ -1,4 +1,4 @@
-import { childProcess } from '../system/child-process.js';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -163,7 +163,7 @@ function checkSocket(options: DoctorOptions, findings: Finding[]): void {
     findings.push({ severity: 'error', check: 'socket', message: `${options.socket} is open to every local user (mode 0${(stats.mode & 0o777).toString(8)}): anyone is root`, fix: `chmod o-rw ${options.socket}` });
   }
   if (stats.mode & 0o060 && stats.gid !== 0) {
-    const group = childProcess().spawnSync('getent', ['group', String(stats.gid)], { encoding: 'utf8' }).stdout.trim();
+    const group = spawnSync('getent', ['group', String(stats.gid)], { encoding: 'utf8' }).stdout.trim();
     const [name, , , members] = group.split(':');
     if (members && members.trim() !== '') {
       findings.push({ severity: 'error', check: 'socket', message: `${options.socket} is reachable by group ${name} (${members}): its members bypass TLS and the plugin and are root`, fix: `gpasswd -M '' ${name}   (users reach Docker over TLS as themselves)` });

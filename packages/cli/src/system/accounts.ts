@@ -1,4 +1,4 @@
-import { childProcess } from './child-process.js';
+import { spawnSync } from 'node:child_process';
 import { InputError, validateLoginName } from '@dockauth/ca';
 
 /** A local account as the name service (files, LDAP, SSSD) knows it. */
@@ -16,7 +16,7 @@ export interface Account {
 export function lookupAccounts(names: readonly string[]): Map<string, Account | undefined> {
   const result = new Map<string, Account | undefined>(names.map((name) => [name, undefined]));
   if (names.length === 0) return result;
-  const found = childProcess().spawnSync('getent', ['passwd', ...names], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const found = spawnSync('getent', ['passwd', ...names], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (found.error) throw new InputError(`failed to look up users: getent did not run (${found.error.message})`);
   for (const line of found.stdout.split('\n')) {
     const [name, , uid, gid, , home] = line.split(':');
