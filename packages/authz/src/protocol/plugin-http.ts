@@ -27,7 +27,7 @@ class HttpRequestError extends Error {
 const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 417: 'Expectation Failed', 500: 'Internal Server Error', 501: 'Not Implemented' };
 
 /** The bytes of one response: a single write, so a reply never interleaves with another. */
-export function encodeReply(reply: PluginReply, close = false): Buffer {
+function encodeReply(reply: PluginReply, close = false): Buffer {
   const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
   const head =
     `HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? 'Status'}\r\n` +
