@@ -56,8 +56,10 @@ export function importPrivateKeyPem(pem: string, options: { passphrase?: string;
     keyObject = createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? '' });
   } catch (cause) {
     const text = describeCause(cause);
-    if (isEncryptedPem(pem) && /decrypt|passphrase|bad/i.test(text)) {
-      throw new InputError(`failed to read private key ${where}: wrong passphrase`, { cause });
+    // A wrong passphrase usually fails the decryption, but about one time in 256 the padding
+    // happens to check out and OpenSSL then fails to decode the garbage ("unsupported").
+    if (isEncryptedPem(pem)) {
+      throw new InputError(`failed to read private key ${where}: wrong passphrase (or a damaged key: ${text})`, { cause });
     }
     throw new InputError(`failed to read private key ${where}: not a PEM private key (${text})`, { cause });
   }
