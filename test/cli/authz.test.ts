@@ -24,6 +24,7 @@ describe('dockauth authz', () => {
   });
 
   test('check explains a denial in the user\'s terms and exits 1; an allowed command exits 0', () => {
+    expect(dockauth(['--dir', state, 'user', 'add', 'nobody', '--out', join(temp.dir, 'ship')]).status).toBe(0);
     const denied = dockauth(['--dir', state, 'authz', 'check', '--user', 'nobody', '--', 'run', '--privileged', '-v', '/:/host', 'alpine']);
     expect(denied.status).toBe(1);
     expect(denied.stdout).toContain('DENY  POST /containers/create (container.create) for nobody');
@@ -35,6 +36,18 @@ describe('dockauth authz', () => {
     expect(allowed).toMatchObject({ status: 0, json: { allow: true, action: 'container.create' } });
     const volume = dockauth(['--dir', state, 'authz', 'check', '--user', 'nobody', '--', 'volume', 'create', '-o', 'o=bind', '-o', 'device=/etc', 'v']);
     expect(volume.stdout).toContain('volume options (-o o -o device) are not allowed');
+  });
+
+  test('check makes the plugin\'s identity checks: a user without a valid certificate is refused, revoked ones included', () => {
+    const stranger = dockauth(['--dir', state, 'authz', 'check', '--user', 'daemon', '--', 'volume', 'create', 'v']);
+    expect(stranger.status).toBe(1);
+    expect(stranger.stdout).toContain('daemon has no certificate from this CA: dockauth user add daemon');
+    expect(dockauth(['--dir', state, 'user', 'add', 'daemon', '--out', join(temp.dir, 'ship')]).status).toBe(0);
+    expect(dockauth(['--dir', state, 'authz', 'check', '--user', 'daemon', '--', 'volume', 'create', 'v']).status).toBe(0);
+    expect(dockauth(['--dir', state, 'user', 'revoke', 'daemon']).status).toBe(0);
+    const revoked = dockauth(['--dir', state, 'authz', 'check', '--user', 'daemon', '--', 'volume', 'create', 'v']);
+    expect(revoked.status).toBe(1);
+    expect(revoked.stdout).toMatch(/daemon's certificate [0-9a-f]+ is revoked/);
   });
 
   test('check of an unknown docker flag is bad input (exit 2), pointing at --request', () => {

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { ContainerInfo, DockerLookup, ImageInfo, VolumeInfo } from './engine/lookups.js';
+import type { ContainerInfo, DockerLookup, ImageInfo, NetworkInfo, VolumeInfo } from './engine/lookups.js';
 
 /** Connections to dockerd are kept open between look-ups. */
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -55,6 +55,7 @@ export class DockerSocketLookup implements DockerLookup {
       labels: (found.Config?.Labels ?? {}) as Record<string, string>,
       binds: (found.HostConfig?.Binds ?? []) as string[],
       mounts: ((found.HostConfig?.Mounts ?? []) as Json[]).map((mount) => ({ type: String(mount.Type ?? ''), source: String(mount.Source ?? '') })),
+      volumes: ((found.Mounts ?? []) as Json[]).filter((mount) => mount.Type === 'volume' && typeof mount.Name === 'string').map((mount) => String(mount.Name)),
     };
   }
 
@@ -85,8 +86,12 @@ export class DockerSocketLookup implements DockerLookup {
     return info;
   }
 
+  /**
+   * A volume dockerd does not know makes it ask every volume plugin on the host: the
+   * look-up is bounded, and fails (deny) rather than hold the user's decision.
+   */
   async volume(name: string): Promise<VolumeInfo | undefined> {
-    const found = (await getJson(this.socketPath, `/volumes/${encodeURIComponent(name)}`)) as Json | undefined;
+    const found = (await getJson(this.socketPath, `/volumes/${encodeURIComponent(name)}`, 2000)) as Json | undefined;
     if (!found) return undefined;
     return {
       name: String(found.Name),
@@ -94,6 +99,12 @@ export class DockerSocketLookup implements DockerLookup {
       options: (found.Options ?? {}) as Record<string, string>,
       labels: (found.Labels ?? {}) as Record<string, string>,
     };
+  }
+
+  async network(reference: string): Promise<NetworkInfo | undefined> {
+    const found = (await getJson(this.socketPath, `/networks/${encodeURIComponent(reference)}`, 2000)) as Json | undefined;
+    if (!found) return undefined;
+    return { id: String(found.Id), name: String(found.Name ?? ''), driver: String(found.Driver ?? ''), labels: (found.Labels ?? {}) as Record<string, string> };
   }
 
   async usernsRemapped(): Promise<boolean> {

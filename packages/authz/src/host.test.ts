@@ -1,23 +1,48 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { realHostPaths } from './host.js';
+import { walkBindSource } from './engine/host-mounts.js';
+import type { Account } from './engine/lookups.js';
 import { makeTempDir } from '../../../test/support/temp.js';
 
-describe('host paths, resolved as the mount will resolve them', () => {
-  test('symlinks and .. are followed; a missing tail is kept; a dangling link is refused', () => {
+const isRoot = process.geteuid?.() === 0;
+const stranger: Account = { name: 'stranger', uid: 54321, gid: 54321, home: '/nonexistent', gids: [54321], groups: [] };
+
+describe('bind sources walked on the real file system, as mount(2) will walk them', () => {
+  test('symlinks and .. are followed on the real path; a missing tail in a directory nobody else can write is kept', async () => {
     const temp = makeTempDir();
     try {
       const home = join(temp.dir, 'home');
       mkdirSync(join(home, 'data'), { recursive: true });
       symlinkSync('/etc', join(home, 'escape'));
       symlinkSync(join(home, 'data'), join(home, 'link'));
-      symlinkSync('/nonexistent/target', join(home, 'dangling'));
-      const real = realHostPaths.resolve(temp.dir);
-      expect(realHostPaths.resolve(join(home, 'escape', 'passwd'))).toBe('/etc/passwd');
-      expect(realHostPaths.resolve(join(home, 'link', 'new', 'dir'))).toBe(join(real, 'home', 'data', 'new', 'dir'));
-      expect(realHostPaths.resolve(join(home, 'data', '..', '..', 'home'))).toBe(join(real, 'home'));
-      expect(realHostPaths.resolve('/nonexistent/x')).toBe('/nonexistent/x');
-      expect(() => realHostPaths.resolve(join(home, 'dangling', 'x'))).toThrow(/symbolic link to nothing/);
+      expect(await walkBindSource(join(home, 'escape', 'passwd'), stranger, realHostPaths)).toEqual({ resolved: '/etc/passwd' });
+      expect((await walkBindSource(join(home, 'link', 'new', 'dir'), stranger, realHostPaths)).resolved).toMatch(/home\/data\/new\/dir$/);
+      expect((await walkBindSource(`${join(home, 'escape')}/../root`, stranger, realHostPaths)).resolved).toBe('/root');
+      symlinkSync('loop', join(home, 'loop'));
+      expect((await walkBindSource(join(home, 'loop'), stranger, realHostPaths)).problem).toMatch(/too many levels/);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  (isRoot ? test : test.skip)('a path through a directory the user owns is theirs to swap; the directory itself is not', async () => {
+    const temp = makeTempDir();
+    try {
+      chmodSync(temp.dir, 0o755);
+      const home = join(temp.dir, 'stranger');
+      mkdirSync(join(home, 'project'), { recursive: true });
+      chownSync(home, stranger.uid, stranger.gid);
+      expect(await walkBindSource(home, stranger, realHostPaths)).toEqual({ resolved: home });
+      expect((await walkBindSource(join(home, 'project'), stranger, realHostPaths)).problem).toMatch(/which you can rename or replace/);
+      expect((await walkBindSource(join(home, 'not-yet'), stranger, realHostPaths)).problem).toMatch(/does not exist yet/);
+      const sticky = join(temp.dir, 'scratch');
+      mkdirSync(join(sticky, 'roots'), { recursive: true });
+      chmodSync(sticky, 0o1777);
+      expect(await walkBindSource(join(sticky, 'roots'), stranger, realHostPaths)).toEqual({ resolved: join(sticky, 'roots') });
+      mkdirSync(join(sticky, 'mine'));
+      chownSync(join(sticky, 'mine'), stranger.uid, stranger.gid);
+      expect((await walkBindSource(join(sticky, 'mine'), stranger, realHostPaths)).problem).toMatch(/rename or replace/);
     } finally {
       temp.cleanup();
     }

@@ -6,7 +6,9 @@
 export { startPlugin, PLUGIN_CONTENT_TYPE, type PluginOptions, type RunningPlugin } from './protocol/plugin-server.js';
 export { decodeAuthzRequest, type AuthzRequest } from './protocol/authz-request.js';
 export { decide, type Decision, type DecisionInputs } from './engine/decide.js';
-export { parsePolicy, effectiveRules, actionAllowed, PolicyError, type Policy } from './engine/policy.js';
+export { parsePolicy, PolicyError, type Policy } from './engine/policy.js';
+export { effectiveRules, actionAllowed } from './engine/effective-rules.js';
+export { parseSize, DEFAULT_LIMITS, type Limits } from './engine/policy-limits.js';
 export { loadPolicyFile } from './engine/policy-file.js';
 export { ROUTES, matchRoute } from './engine/routes.js';
 export { OWNER_LABEL, type Account, type DockerLookup, type HostPaths, type ContainerInfo, type ImageInfo, type VolumeInfo } from './engine/lookups.js';

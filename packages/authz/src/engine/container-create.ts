@@ -1,8 +1,9 @@
 import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, stringMap, type GoValue } from '../decode/go-json.js';
-import { insideRoots, mountRoots, parseBind } from './host-mounts.js';
+import { insideRoots, mountRoots, parseBind, walkBindSource } from './host-mounts.js';
+import { boundsProblems, logProblems, tmpfsProblems } from './bounds.js';
 import { imageAllowed, imageNames } from './image-reference.js';
 import { OWNER_LABEL, type ImageInfo } from './lookups.js';
-import { ownContainerProblem, remapProblem, type RuleContext } from './rule-context.js';
+import { ownContainerProblem, ownNetworkProblem, ownVolumeProblem, runAsProblem, type RuleContext } from './rule-context.js';
 
 /** Namespace modes: "host" escapes the container; "container:X" joins another container's. */
 const NAMESPACES: Array<[string, string]> = [
@@ -29,7 +30,7 @@ const SIMPLE_FORBIDDEN: Array<[string, string]> = [
  * the body (older engines take host settings from there), and a setting in
  * either counts. Returns the problems, each with what to do instead.
  */
-export async function containerCreateProblems(body: GoValue, context: RuleContext): Promise<string[]> {
+export async function containerCreateProblems(body: GoValue, context: RuleContext, _version?: string): Promise<string[]> {
   const { rules, account } = context;
   const problems: string[] = [];
   const inner = field(body, 'HostConfig');
@@ -55,6 +56,9 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
       if (mode === 'host' && !(key === 'NetworkMode' && rules.hostNetwork)) problems.push(`${flag}=host is not allowed`);
       if (mode.startsWith('container:')) {
         const problem = await ownContainerProblem(mode.slice('container:'.length), context, `${flag}=${mode}`);
+        if (problem) problems.push(problem);
+      } else if (key === 'NetworkMode' && mode !== '' && mode !== 'host') {
+        const problem = await ownNetworkProblem(mode, context, `--network ${mode}`);
         if (problem) problems.push(problem);
       }
     }
@@ -88,20 +92,26 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
       else if (!account.gids.includes(Number(group))) problems.push(`--group-add ${group} is not one of your groups`);
     }
     for (const source of asStringArray(field(hc, 'VolumesFrom'), 'VolumesFrom') ?? []) {
-      const problem = await ownContainerProblem(source.replace(/:(ro|rw)$/, ''), context, `--volumes-from ${source}`);
+      const reference = source.replace(/:(ro|rw)$/, '');
+      const problem = await ownContainerProblem(reference, context, `--volumes-from ${source}`);
       if (problem) problems.push(problem);
+      // The new container mounts the same sources, resolved again.
+      else problems.push(...(await bindsStillSafeProblems(reference, context)));
     }
     problems.push(...(await mountProblems(hc, context)));
+    problems.push(...boundsProblems(hc, context), ...logProblems(hc, context), ...tmpfsProblems(hc, context));
   }
 
   const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
   for (const network of endpoints?.kind === 'object' ? endpoints.keys : []) {
-    if (network === 'host' && !rules.hostNetwork) problems.push('--network host is not allowed');
+    if (network === 'host') {
+      if (!rules.hostNetwork) problems.push('--network host is not allowed');
+      continue;
+    }
+    const problem = await ownNetworkProblem(network, context, `--network ${network}`);
+    if (problem) problems.push(problem);
   }
-  problems.push(...identityProblems(body, context));
-  const runAs = asString(field(body, 'User'), 'User');
-  const remap = await remapProblem(runAs, context, `-u ${runAs || "(the image's user)"}`);
-  if (remap) problems.push(remap);
+  problems.push(...(await identityProblems(body, context)));
   const labels = stringMap(field(body, 'Labels'), 'Labels');
   const image = asString(field(body, 'Image'), 'Image');
   const imageInfo = image === '' ? undefined : await context.docker.image(image);
@@ -134,17 +144,12 @@ function ownerProblems(labels: Map<string, string>, body: GoValue, image: ImageI
 }
 
 /** The user a container runs as, and its supplementary groups: the user's own, unless the policy says any. */
-function identityProblems(body: GoValue, context: RuleContext): string[] {
-  const { account, rules } = context;
+async function identityProblems(body: GoValue, context: RuleContext): Promise<string[]> {
+  const { rules } = context;
   const user = asString(field(body, 'User'), 'User');
-  const own = `${account.uid}:${account.gid}`;
+  const problem = await runAsProblem(user, context, `-u ${user || "(the image's user)"}`, false);
+  if (problem) return [problem];
   if (rules.runAs === 'any') return [];
-  const match = /^(\d+):(\d+)$/.exec(user);
-  if (!match) {
-    return [user === '' ? `run as yourself: add -u ${own}` : `-u ${user}: give your numeric uid and gid: -u ${own}`];
-  }
-  if (Number(match[1]) !== account.uid) return [`-u ${user} is not you: run as yourself with -u ${own}`];
-  if (!account.gids.includes(Number(match[2]))) return [`-u ${user}: gid ${match[2]} is not one of your groups (use -u ${own})`];
   if (rules.noNewPrivileges) {
     const hostConfigs = [field(body, 'HostConfig'), body];
     const hasNnp = hostConfigs.some((hc) => (asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []).some((option) => NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''))));
@@ -153,56 +158,73 @@ function identityProblems(body: GoValue, context: RuleContext): string[] {
   return [];
 }
 
-/** -v/--mount: host paths only inside the policy's roots; named volumes only plain local ones. */
+/** At most this many binds and mounts in one create: bounded work per request. */
+const MAX_MOUNTS = 64;
+
+/**
+ * A bind source: inside the policy's roots, reached by a walk that passes nothing the user
+ * could rename or replace (see host-mounts.ts: dockerd resolves it again at every start).
+ */
+export async function bindSourceProblem(source: string, flag: string, context: RuleContext): Promise<string> {
+  const { account, paths, rules } = context;
+  const roots = await Promise.all(mountRoots(rules.mounts, account).map(async (root) => (await walkBindSource(root, account, paths)).resolved));
+  const verdict = await walkBindSource(source, account, paths);
+  if (verdict.problem) {
+    return `${flag}: ${source} ${verdict.problem}, so it could point elsewhere by the time dockerd mounts it: bind a directory you cannot move, such as your home (-v $HOME:$HOME -w $HOME/…)`;
+  }
+  if (!insideRoots(verdict.resolved, roots)) return `${flag}: ${verdict.resolved} is outside the directories you may mount (${roots.join(', ') || 'none'})`;
+  return '';
+}
+
+/** -v/--mount: host paths only inside the policy's roots; named volumes only the user's own, plain local ones. */
 async function mountProblems(hc: GoValue, context: RuleContext): Promise<string[]> {
   const problems: string[] = [];
-  const roots = mountRoots(context.rules.mounts, context.account, context.paths);
-  const checkHostPath = (source: string, flag: string): void => {
-    const { inside, resolved } = insideRoots(source, roots, context.paths);
-    if (!inside) problems.push(`${flag}: ${resolved} is outside the directories you may mount (${roots.join(', ') || 'none'})`);
-  };
-  for (const bind of asStringArray(field(hc, 'Binds'), 'Binds') ?? []) {
+  const binds = asStringArray(field(hc, 'Binds'), 'Binds') ?? [];
+  const mounts = asArray(field(hc, 'Mounts'), 'Mounts') ?? [];
+  if (binds.length + mounts.length > MAX_MOUNTS) return [`${binds.length + mounts.length} mounts in one container: at most ${MAX_MOUNTS}`];
+  for (const bind of binds) {
     const parsed = parseBind(bind);
     if (!parsed) problems.push(`-v ${bind}: not a volume specification dockerd would read the same way`);
-    else if (parsed.kind === 'bind') checkHostPath(parsed.source, `-v ${bind}`);
-    else if (parsed.kind === 'volume') problems.push(...(await volumeProblems(parsed.source, `-v ${bind}`, context, checkHostPath)));
+    else if (parsed.kind === 'bind') problems.push(await bindSourceProblem(parsed.source, `-v ${bind}`, context));
+    else if (parsed.kind === 'volume') problems.push(...(await volumeProblems(parsed.source, `-v ${bind}`, context)));
   }
-  for (const mount of asArray(field(hc, 'Mounts'), 'Mounts') ?? []) {
+  for (const mount of mounts) {
     const type = asString(field(mount, 'Type'), 'Mounts.Type');
     const source = asString(field(mount, 'Source'), 'Mounts.Source');
     const flag = `--mount type=${type},source=${source}`;
     if (type === 'bind') {
-      checkHostPath(source, flag);
+      problems.push(await bindSourceProblem(source, flag, context));
       const options = field(mount, 'BindOptions');
       const propagation = asString(field(options, 'Propagation'), 'BindOptions.Propagation');
       if (!['', 'private', 'rprivate'].includes(propagation)) problems.push(`${flag}: bind-propagation=${propagation} is not allowed`);
       if (asBool(field(options, 'CreateMountpoint'), 'BindOptions.CreateMountpoint')) problems.push(`${flag}: bind-create-mountpoint is not allowed`);
     } else if (type === 'volume') {
-      const driverConfig = field(field(mount, 'VolumeOptions'), 'DriverConfig');
+      const volumeOptions = field(mount, 'VolumeOptions');
+      const driverConfig = field(volumeOptions, 'DriverConfig');
       const driverName = asString(field(driverConfig, 'Name'), 'DriverConfig.Name');
       if ((driverName !== '' && driverName !== 'local') || stringMap(field(driverConfig, 'Options'), 'DriverConfig.Options').size > 0) {
         problems.push(`${flag}: volume driver options are not allowed (they can mount host paths)`);
       }
-      if (source !== '') problems.push(...(await volumeProblems(source, flag, context, checkHostPath)));
+      const labels = stringMap(field(volumeOptions, 'Labels'), 'VolumeOptions.Labels').get(OWNER_LABEL);
+      if (labels !== undefined && labels !== context.account.name) problems.push(`${flag}: --label ${OWNER_LABEL}=${labels} is not you`);
+      if (asString(field(volumeOptions, 'Subpath'), 'VolumeOptions.Subpath') !== '') problems.push(`${flag}: volume-subpath is not allowed`);
+      if (source !== '') problems.push(...(await volumeProblems(source, flag, context)));
     } else if (type !== 'tmpfs') {
       problems.push(`--mount type=${type} is not allowed`);
     }
   }
-  return problems;
+  return problems.filter(Boolean);
 }
 
-/** A named volume that exists: plain local only, or a local bind whose device lies inside the roots. */
-async function volumeProblems(name: string, flag: string, context: RuleContext, checkHostPath: (source: string, flag: string) => void): Promise<string[]> {
+/** A named volume: the user's own (or new), of the local driver with no options. */
+async function volumeProblems(name: string, flag: string, context: RuleContext): Promise<string[]> {
+  const ownership = await ownVolumeProblem(name, context, flag);
+  if (ownership) return [ownership];
   const volume = await context.docker.volume(name);
-  if (!volume) return []; // dockerd will create a new, empty local volume
+  if (!volume) return []; // dockerd will create a new, empty local volume, recorded as the user's
   if (volume.driver !== 'local') return [`${flag}: volume ${name} uses driver ${volume.driver}, which is not allowed`];
-  const options = volume.options;
-  if (Object.keys(options).length === 0) return [];
-  if ((options.o ?? '').split(',').includes('bind') && options.device) {
-    checkHostPath(options.device, `${flag} (volume ${name} binds ${options.device})`);
-    return [];
-  }
-  return [`${flag}: volume ${name} mounts ${options.device ?? 'a device'} with options ${JSON.stringify(options)}, which is not allowed`];
+  if (Object.keys(volume.options).length > 0) return [`${flag}: volume ${name} mounts ${volume.options.device ?? 'a device'} with options ${JSON.stringify(volume.options)}, which is not allowed`];
+  return [];
 }
 
 /** The image, by every name it answers to (a tag can be re-pointed; a container can name it by ID). */
@@ -213,19 +235,18 @@ export function imageProblems(reference: string, info: ImageInfo | undefined, co
   return [`image ${reference} (${names.join(', ') || 'untagged'}) is not on the allowed list: ask your administrator which images you may run`];
 }
 
-/** On start the mounts are checked again: a path swapped for a symlink since create must not get through. */
-export async function startProblems(reference: string, context: RuleContext): Promise<string[]> {
+/**
+ * dockerd resolves a container's bind sources again at start, restart, `docker cp` and
+ * --volumes-from: they are walked again (a container made under an older policy, or by
+ * the administrator for the user, may have sources the user can move).
+ */
+export async function bindsStillSafeProblems(reference: string, context: RuleContext): Promise<string[]> {
   const info = await context.docker.container(reference);
   if (!info) return [];
-  const roots = mountRoots(context.rules.mounts, context.account, context.paths);
-  const problems: string[] = [];
   const sources = [
     ...info.binds.map(parseBind).filter((bind) => bind?.kind === 'bind').map((bind) => bind!.source),
     ...info.mounts.filter((mount) => mount.type === 'bind').map((mount) => mount.source),
   ];
-  for (const source of sources) {
-    const { inside, resolved } = insideRoots(source, roots, context.paths);
-    if (!inside) problems.push(`mount of ${source} now resolves to ${resolved}, outside the directories you may mount`);
-  }
-  return problems;
+  const problems = await Promise.all(sources.map((source) => bindSourceProblem(source, `the mount of ${source}`, context)));
+  return problems.filter(Boolean);
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { BodyDecodeError, emptyObject, parseGoJson, type GoValue } from '../decode/go-json.js';
-import { MIN_API_VERSION, compareVersions, parseRequestUri, queryOf, type ApiPath } from '../decode/request-path.js';
+import { BodyDecodeError, parseGoJson, type GoValue } from '../decode/go-json.js';
+import { decodeRequestInputs, mediaType, type RequestInputs } from '../decode/request-inputs.js';
+import { MIN_API_VERSION, compareVersions, parseRequestUri } from '../decode/request-path.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
-import { containerCreateProblems, startProblems } from './container-create.js';
+import { actionProblems } from './action-problems.js';
+import { actionAllowed, effectiveRules } from './effective-rules.js';
 import { checkIdentity, type Inventory } from './identity.js';
-import type { KnownOwners } from './known-owners.js';
 import type { Account, DockerLookup, HostPaths } from './lookups.js';
-import { OWNER_LABEL } from './lookups.js';
-import { execCreateProblems, networkConnectProblems, pullProblems, updateProblems, volumeCreateProblems } from './other-bodies.js';
-import { actionAllowed, effectiveRules, type Policy } from './policy.js';
-import { ownContainerProblem, type RuleContext } from './rule-context.js';
+import type { OwnerRecords } from './owner-records.js';
+import type { Policy } from './policy.js';
+import type { RuleContext } from './rule-context.js';
 import { matchRoute } from './routes.js';
 
 // Invalid UTF-8 becomes U+FFFD, as Go's decoder reads it.
@@ -21,6 +21,7 @@ export interface Decision {
   allow: boolean;
   /** What the user sees after "authorization denied by plugin dockauth: ". */
   message: string;
+  /** The user dockerd named (the certificate's CN; "" for a certificate without one), null on the root socket. */
   user: string | null;
   serial: string | null;
   method: string;
@@ -35,25 +36,33 @@ export interface Decision {
 export interface DecisionInputs {
   policy: Policy | undefined;
   inventory: Inventory;
-  accounts: { lookup(user: string): Account | undefined };
+  accounts: { lookup(user: string): Promise<Account | undefined> | Account | undefined };
   docker: DockerLookup;
   paths: HostPaths;
-  /** Owners learnt from the responses to creates (the plugin server's); without it, every check looks up. */
-  owners?: KnownOwners;
+  /** Who made what, learnt from dockerd's answers (the plugin server's); without it, every check looks up. */
+  records?: OwnerRecords;
   now?: Date;
+}
+
+/** Whether dockerd named the request's user from a TLS certificate (else it came over the root-only socket). */
+export function cameOverTls(request: Pick<AuthzRequest, 'user' | 'authMethod' | 'peerCertificates'>): boolean {
+  return Boolean(request.user) || Boolean(request.authMethod) || request.peerCertificates.length > 0;
 }
 
 /**
  * Decides one AuthZReq. Deny by default: a request is allowed only when its
  * route is known, the user's certificate is valid and theirs, the policy allows
- * the action, and the request's body and target pass the action's rules. When
+ * the action, and the request's inputs and target pass the action's rules. When
  * anything cannot be read or looked up, the answer is no, and says why.
  */
 export async function decide(request: AuthzRequest, inputs: DecisionInputs): Promise<Decision> {
-  const base = { id: randomUUID(), user: request.user ?? null, serial: null as string | null, method: request.method, endpoint: request.uri, action: 'unknown', rule: '', policySha256: inputs.policy?.sha256 ?? null };
+  const tls = cameOverTls(request);
+  const base = { id: randomUUID(), user: tls ? (request.user ?? '') : null, serial: null as string | null, method: request.method, endpoint: request.uri, action: 'unknown', rule: '', policySha256: inputs.policy?.sha256 ?? null };
   const deny = (message: string, rule: string): Decision => ({ ...base, allow: false, message: `${message} [dockauth ${base.id.slice(0, 8)}]`, rule });
 
-  if (!request.user) return { ...base, allow: true, message: '', action: 'admin', rule: 'root socket (no TLS user)' };
+  if (!tls) return { ...base, allow: true, message: '', action: 'admin', rule: 'root socket (no TLS user)' };
+  // A certificate our CA signed without a CN reaches the plugin as User "" over TLS: nobody's.
+  if (!request.user) return deny('the client certificate names no user: ask your administrator for a certificate of your own', 'identity');
   if (request.authMethod !== 'TLS') return deny(`unknown authentication method ${JSON.stringify(request.authMethod ?? '')}`, 'identity');
   const identity = checkIdentity(request.user, request.peerCertificates, inputs.inventory, inputs.now);
   base.serial = identity.serial;
@@ -64,7 +73,7 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
 
 /**
  * Judges a request for a user whose identity is settled (decide checks the
- * certificate first; `dockauth authz check` explains a decision without one).
+ * certificate first; `dockauth authz check` checks it too, then explains).
  */
 export async function evaluate(
   request: Pick<AuthzRequest, 'user' | 'method' | 'uri' | 'body' | 'headers'>,
@@ -83,12 +92,14 @@ export async function evaluate(
   }
   const match = matchRoute(request.method, path.path);
   if (!match) return deny(`${request.method} ${path.path} is not an endpoint dockauth knows, so it is not allowed`, 'no route');
+  const requestInputs = decodeRequestInputs(match.route, path.rawQuery, request.headers, request.body);
+  if (typeof requestInputs === 'string') return deny(requestInputs, 'request inputs');
   let action = match.route.action;
-  if (action === 'image.pull' && queryOf(path).get('fromSrc') !== null) action = 'image.import';
+  if (action === 'image.pull' && requestInputs.query.has('fromSrc')) action = 'image.import';
   base.action = action;
 
   if (!inputs.policy) return deny('the plugin has no valid policy loaded: ask your administrator', 'no policy');
-  const account = inputs.accounts.lookup(user);
+  const account = await inputs.accounts.lookup(user);
   if (!account) return deny(`${user} has no account on this host`, 'account');
   const groups = certificateGroups.length === 0 ? account.groups : [...new Set([...certificateGroups, ...account.groups])];
   const rules = effectiveRules(inputs.policy, user, groups);
@@ -96,79 +107,27 @@ export async function evaluate(
   if (!actionAllowed(rules, action)) return deny(`${action} is not allowed for ${user} (${request.method} ${path.path})`, rule);
 
   let body: GoValue | undefined;
-  if (match.route.readsBody) {
-    if (request.body === undefined) {
-      const length = Object.entries(request.headers).find(([key]) => key.toLowerCase() === 'content-length')?.[1];
-      if (length !== '0') return deny('the request body did not reach the plugin (send it as Content-Type: application/json, under 1 MiB)', 'body');
+  if (match.route.body === 'json') {
+    // dockerd forwards a body only as application/json, under 1 MiB, with a length: whatever
+    // it did not forward (too big, chunked, another type, "Content-Length: 0") it may still read.
+    if (request.body === undefined || request.body.length === 0 || mediaType(request.headers) !== 'application/json') {
+      return deny('the request body did not reach the plugin, so it cannot be judged (send it as Content-Type: application/json, with a Content-Length, under 1 MiB)', 'body');
     }
     try {
-      body = request.body === undefined || request.body.length === 0 ? emptyObject() : parseGoJson(UTF8.decode(request.body));
+      body = parseGoJson(UTF8.decode(request.body));
     } catch (error) {
       return deny(`the request body is not JSON dockerd would read the same way (${(error as Error).message})`, 'body');
     }
   }
 
-  const context: RuleContext = { rules, account, docker: inputs.docker, paths: inputs.paths, owners: inputs.owners };
-  let problems: string[] = [];
+  const context: RuleContext = { rules, account, docker: inputs.docker, paths: inputs.paths, records: inputs.records };
+  let problems: string[];
   try {
-    problems = await actionProblems(action, match.route.target, match.target, body, path, context);
+    problems = await actionProblems({ action, targetKind: match.route.target, target: match.target, body, inputs: requestInputs as RequestInputs, version: path.version }, context);
   } catch (error) {
     if (error instanceof BodyDecodeError) return deny(`the request body does not decode as dockerd expects (${error.message})`, 'body');
     return deny(`could not check the request (${(error as Error).message}); denied to be safe`, 'lookup failed');
   }
   if (problems.length > 0) return deny(problems.join('; '), rule);
   return { ...base, allow: true, message: '', rule };
-}
-
-async function actionProblems(
-  action: string,
-  targetKind: string | undefined,
-  target: string | undefined,
-  body: GoValue | undefined,
-  path: ApiPath,
-  context: RuleContext,
-): Promise<string[]> {
-  const problems: string[] = [];
-  if (targetKind === 'container' && target !== undefined) {
-    const problem = await ownContainerProblem(target, context, action);
-    if (problem) return [problem];
-  }
-  if (targetKind === 'exec' && target !== undefined) {
-    const container = await context.docker.execContainer(target);
-    if (!container) return [`${action}: no exec instance ${target}`];
-    const problem = await ownContainerProblem(container, context, action);
-    if (problem) return [problem];
-  }
-  if (targetKind === 'volume' && target !== undefined && action !== 'volume.inspect') {
-    const volume = await context.docker.volume(target);
-    if (!volume) return [`${action}: no volume ${target}`];
-    if (volume.labels[OWNER_LABEL] !== context.account.name) return [`${action}: volume ${target} is not yours (only volumes labelled ${OWNER_LABEL}=${context.account.name})`];
-  }
-  switch (action) {
-    case 'container.create':
-      problems.push(...(await containerCreateProblems(body as GoValue, context)));
-      break;
-    case 'container.start':
-      problems.push(...(await startProblems(target as string, context)));
-      break;
-    case 'container.exec':
-      problems.push(...(await execCreateProblems(body as GoValue, context)));
-      break;
-    case 'container.update':
-      problems.push(...updateProblems(body as GoValue));
-      break;
-    case 'volume.create':
-      problems.push(...volumeCreateProblems(body as GoValue, context));
-      break;
-    case 'network.connect':
-    case 'network.disconnect':
-      problems.push(...(await networkConnectProblems(body as GoValue, target as string, context)));
-      break;
-    case 'image.pull':
-      problems.push(...pullProblems(queryOf(path), context));
-      break;
-    default:
-      break;
-  }
-  return problems;
 }

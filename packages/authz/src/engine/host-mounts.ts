@@ -1,40 +1,85 @@
 import { posix } from 'node:path';
-import type { Account, HostPaths } from './lookups.js';
+import type { Account, HostPaths, PathEntry } from './lookups.js';
 
 /**
- * Resolved roots, kept for a second: they come from the policy and from home
- * paths the user cannot change (a home's parent is root's), unlike bind sources,
- * which are resolved on every request.
+ * Bind sources, judged so that they cannot be swapped under dockerd. dockerd does not
+ * keep the path it was given resolved: it resolves it again at every start, restart,
+ * `docker cp` and `--volumes-from`. A path with a component the user can rename or
+ * replace (a directory in their home, a symlink they made, an entry in a directory
+ * they can write) is a path the user can point anywhere later. So a source is accepted
+ * only when the kernel's walk to it, symlinks followed, passes no entry the user could
+ * replace, and it ends inside one of the policy's roots.
  */
-const resolvedRoots = new WeakMap<HostPaths, Map<string, { path: string; at: number }>>();
+export interface BindVerdict {
+  /** The path the walk ends at. */
+  resolved: string;
+  /** Why the source is refused, or undefined. */
+  problem?: string;
+}
 
-function resolveRoot(path: string, paths: HostPaths): string {
-  let cache = resolvedRoots.get(paths);
-  if (!cache) {
-    cache = new Map();
-    resolvedRoots.set(paths, cache);
+const MAX_LINKS = 40; // the kernel's own limit (ELOOP)
+
+/** Whether `account` may create, rename or remove `name` in directory `parent` (write and search, sticky bit honoured). */
+export function canReplace(parent: PathEntry, entry: PathEntry | undefined, account: Account): boolean {
+  const bits = parent.uid === account.uid ? (parent.mode >> 6) & 7 : account.gids.includes(parent.gid) ? (parent.mode >> 3) & 7 : parent.mode & 7;
+  if ((bits & 3) !== 3) return false;
+  const sticky = (parent.mode & 0o1000) !== 0;
+  if (!sticky || entry === undefined) return true;
+  return entry.uid === account.uid || parent.uid === account.uid;
+}
+
+/**
+ * Walks `source` as mount(2) will (symlinks followed, ".." on the real path), checking
+ * every entry on the way. A missing tail is allowed only where the user cannot create it
+ * first (dockerd makes it, as root).
+ */
+export async function walkBindSource(source: string, account: Account, paths: HostPaths): Promise<BindVerdict> {
+  if (!source.startsWith('/')) return { resolved: source, problem: 'is not an absolute path' };
+  let pending = source.split('/').filter((part) => part !== '');
+  let dir = '/';
+  let dirEntry = await paths.lstat('/');
+  let links = 0;
+  while (pending.length > 0) {
+    const name = pending.shift() as string;
+    if (name === '.') continue;
+    if (name === '..') {
+      dir = posix.dirname(dir);
+      dirEntry = await paths.lstat(dir);
+      continue;
+    }
+    const path = posix.join(dir, name);
+    const entry = await paths.lstat(path);
+    if (!dirEntry) return { resolved: path, problem: 'could not be read' };
+    if (canReplace(dirEntry, entry, account)) {
+      const what = entry === undefined ? `does not exist yet, and you could create ${path} as anything` : `passes ${path}, which you can rename or replace`;
+      return { resolved: path, problem: what };
+    }
+    if (entry === undefined) return { resolved: posix.join(path, ...pending) };
+    if (entry.symlink) {
+      if (++links > MAX_LINKS) return { resolved: path, problem: 'has too many levels of symbolic links' };
+      const target = await paths.readlink(path);
+      pending = [...target.split('/').filter((part) => part !== ''), ...pending];
+      if (target.startsWith('/')) {
+        dir = '/';
+        dirEntry = await paths.lstat('/');
+      }
+      continue;
+    }
+    if (pending.length > 0 && !entry.directory) return { resolved: path, problem: `passes ${path}, which is not a directory` };
+    dir = path;
+    dirEntry = entry;
   }
-  const cached = cache.get(path);
-  if (cached && Date.now() - cached.at < 1000) return cached.path;
-  const resolved = paths.resolve(path);
-  if (cache.size > 10_000) cache.clear();
-  cache.set(path, { path: resolved, at: Date.now() });
-  return resolved;
+  return { resolved: dir };
 }
 
-/** The policy's mount roots for a user: "~" and "~/x" become their home, others stay absolute; all resolved. */
-export function mountRoots(patterns: readonly string[], account: Account, paths: HostPaths): string[] {
-  return patterns.map((pattern) => {
-    const absolute = pattern === '~' ? account.home : pattern.startsWith('~/') ? posix.join(account.home, pattern.slice(2)) : pattern;
-    return resolveRoot(absolute, paths);
-  });
+/** The policy's mount roots for a user: "~" and "~/x" become their home, others stay absolute. */
+export function mountRoots(patterns: readonly string[], account: Account): string[] {
+  return patterns.map((pattern) => (pattern === '~' ? account.home : pattern.startsWith('~/') ? posix.join(account.home, pattern.slice(2)) : pattern));
 }
 
-/** Whether a host path, resolved the way the mount will resolve it, lies in one of the roots. */
-export function insideRoots(source: string, roots: readonly string[], paths: HostPaths): { inside: boolean; resolved: string } {
-  const resolved = paths.resolve(posix.resolve('/', source));
-  const inside = roots.some((root) => resolved === root || resolved.startsWith(root === '/' ? '/' : `${root}/`));
-  return { inside, resolved };
+/** Whether a resolved path lies in one of the roots, themselves resolved the same way. */
+export function insideRoots(resolved: string, roots: readonly string[]): boolean {
+  return roots.some((root) => resolved === root || resolved.startsWith(root === '/' ? '/' : `${root}/`));
 }
 
 /**

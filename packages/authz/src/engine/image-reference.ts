@@ -24,3 +24,50 @@ export function imageNames(reference: string, info: { repoTags: string[]; repoDi
 export function imageAllowed(names: string[], rules: { readonly allow: readonly RegExp[]; readonly deny: readonly RegExp[] }): boolean {
   return names.some((name) => rules.allow.some((pattern) => pattern.test(name))) && !names.some((name) => rules.deny.some((pattern) => pattern.test(name)));
 }
+
+/** A reference split as distribution/reference does: repository, optional tag, optional digest. */
+export interface ParsedReference {
+  repository: string;
+  tag: string | undefined;
+  digest: string | undefined;
+}
+
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+
+export function parseReference(reference: string): ParsedReference | undefined {
+  const at = reference.indexOf('@');
+  const digest = at < 0 ? undefined : reference.slice(at + 1);
+  const named = at < 0 ? reference : reference.slice(0, at);
+  if (digest !== undefined && !DIGEST.test(digest)) return undefined;
+  const slash = named.lastIndexOf('/');
+  const colon = named.lastIndexOf(':');
+  const tag = colon > slash ? named.slice(colon + 1) : undefined;
+  const repository = colon > slash ? named.slice(0, colon) : named;
+  if (repository === '' || !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+|[.:/a-zA-Z0-9-])*$/.test(repository)) return undefined;
+  if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag)) return undefined;
+  return { repository, tag, digest };
+}
+
+/**
+ * The reference a pull fetches, combined from fromImage and tag as dockerd's PullImage does:
+ * a tag that is a digest replaces tag and digest; any other tag replaces the name's own
+ * tag (busybox:1.0 with tag=2.0 pulls busybox:2.0). A name with neither tag nor digest
+ * pulls every tag of the repository: undefined, with the reason.
+ */
+export function pullReference(fromImage: string, tag: string): { reference: string } | { problem: string } {
+  const parsed = parseReference(fromImage);
+  if (!parsed) return { problem: `${JSON.stringify(fromImage)} is not an image reference` };
+  let { tag: ownTag, digest } = parsed;
+  if (tag !== '') {
+    if (DIGEST.test(tag)) {
+      digest = tag;
+      ownTag = undefined;
+    } else if (/^\w[\w.-]{0,127}$/.test(tag)) {
+      ownTag = tag;
+    } else {
+      return { problem: `${JSON.stringify(tag)} is neither a tag nor a digest` };
+    }
+  }
+  if (ownTag === undefined && digest === undefined) return { problem: `${fromImage} names no tag, and dockerd would pull every tag of it: add a tag (${fromImage}:latest)` };
+  return { reference: `${parsed.repository}${ownTag === undefined ? '' : `:${ownTag}`}${digest === undefined ? '' : `@${digest}`}` };
+}

@@ -21,6 +21,8 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   binds: string[];
   mounts: Array<{ type: string; source: string }>;
+  /** Named and anonymous volumes it mounts (its Mounts of type volume), by name. */
+  volumes?: string[];
 }
 
 export interface ImageInfo {
@@ -38,19 +40,41 @@ export interface VolumeInfo {
   labels: Record<string, string>;
 }
 
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+}
+
 export interface DockerLookup {
   container(reference: string): Promise<ContainerInfo | undefined>;
   /** The container an exec instance belongs to. */
   execContainer(execId: string): Promise<string | undefined>;
   image(reference: string): Promise<ImageInfo | undefined>;
   volume(name: string): Promise<VolumeInfo | undefined>;
+  network(reference: string): Promise<NetworkInfo | undefined>;
   /** Whether the daemon runs with userns-remap (root in a container is nobody on the host). */
   usernsRemapped(): Promise<boolean>;
 }
 
-/** Host paths as the kernel will see them when it mounts: symlinks and ".." resolved. */
+/** A directory entry as lstat(2) sees it. */
+export interface PathEntry {
+  uid: number;
+  gid: number;
+  mode: number;
+  symlink: boolean;
+  directory: boolean;
+}
+
+/**
+ * The host's file system as far as bind sources need it, asynchronous so that one
+ * user's paths never hold another user's decision.
+ */
 export interface HostPaths {
-  resolve(path: string): string;
+  /** The entry itself, not following a final symlink; undefined when there is none. */
+  lstat(path: string): Promise<PathEntry | undefined>;
+  readlink(path: string): Promise<string>;
 }
 
 /** The label that names a container's or volume's owner. */

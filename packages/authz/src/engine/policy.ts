@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { parseLimits, type Limits } from './policy-limits.js';
 
 /** One section of the policy: base, a group's, or a user's. */
 export interface PolicySection {
@@ -20,6 +21,13 @@ export interface PolicySection {
   /** Host ports below 1024 (dockerd binds them as root). */
   privilegedPorts?: boolean;
   logDrivers: string[];
+  limits: Limits;
+  /** Restart policies users may give (--restart): dockerd restarts such a container by itself, even after its owner is revoked. */
+  restartPolicies: string[];
+  /** docker build with the classic builder, tags only under the user's own name. */
+  build?: boolean;
+  /** Networks not made by the user that their containers may join ("bridge", "none", or a site's shared one). */
+  networks: string[];
 }
 
 export interface Policy {
@@ -30,7 +38,6 @@ export interface Policy {
   users: Map<string, PolicySection>;
 }
 
-/** The rules in force for one user: base, then each of their groups, then their own section. */
 /** The rules in force for one user; shared between requests, so never changed once merged. */
 export interface EffectiveRules {
   readonly allow: readonly string[];
@@ -44,6 +51,10 @@ export interface EffectiveRules {
   readonly hostNetwork: boolean;
   readonly privilegedPorts: boolean;
   readonly logDrivers: ReadonlySet<string>;
+  readonly limits: Readonly<Limits>;
+  readonly restartPolicies: ReadonlySet<string>;
+  readonly build: boolean;
+  readonly networks: ReadonlySet<string>;
   /** The sections that applied, for the audit record. */
   readonly sections: readonly string[];
 }
@@ -58,7 +69,8 @@ export class PolicyError extends Error {
   }
 }
 
-const SECTION_KEYS = ['allow', 'deny', 'images', 'mounts', 'run_as', 'capabilities', 'devices', 'no_new_privileges', 'host_network', 'privileged_ports', 'log_drivers'];
+const SECTION_KEYS = ['allow', 'deny', 'images', 'mounts', 'run_as', 'capabilities', 'devices', 'no_new_privileges', 'host_network', 'privileged_ports', 'log_drivers', 'limits', 'restart_policies', 'build', 'networks'];
+const RESTART_POLICIES = ['no', 'on-failure', 'unless-stopped', 'always'];
 
 /** Parses and checks a policy file; any problem rejects the whole file, naming line and column. */
 export function parsePolicy(text: string, source: string): Policy {
@@ -93,6 +105,11 @@ export function parsePolicy(text: string, source: string): Policy {
     if (!isScalar(node) || typeof node.value !== 'boolean') return fail(node as Node, `${what} must be true or false`);
     return node.value;
   };
+  const restartPolicies = (node: unknown, what: string): string[] => {
+    const list = strings(node, what);
+    for (const policy of list) if (!RESTART_POLICIES.includes(policy)) fail(node as Node, `${what}: ${JSON.stringify(policy)} is not a restart policy (${RESTART_POLICIES.join(', ')})`);
+    return list;
+  };
   const section = (node: unknown, name: string): PolicySection => {
     if (node === null || (isScalar(node) && node.value === null)) node = undefined;
     if (node !== undefined && !isMap(node)) return fail(node as Node, `${name} must be a mapping`);
@@ -109,7 +126,7 @@ export function parsePolicy(text: string, source: string): Policy {
       const list = strings(images && isMap(images) ? images.get(key, true) : undefined, `${name}.images.${key}`);
       for (const pattern of list) {
         try {
-          new RegExp(pattern);
+          new RegExp(pattern.replaceAll('{user}', 'user'));
         } catch (error) {
           fail(images as Node, `${name}.images.${key}: ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message})`);
         }
@@ -138,6 +155,10 @@ export function parsePolicy(text: string, source: string): Policy {
       hostNetwork: boolean(get('host_network'), `${name}.host_network`),
       privilegedPorts: boolean(get('privileged_ports'), `${name}.privileged_ports`),
       logDrivers: strings(get('log_drivers'), `${name}.log_drivers`),
+      limits: parseLimits(get('limits'), `${name}.limits`, fail),
+      restartPolicies: restartPolicies(get('restart_policies'), `${name}.restart_policies`),
+      build: boolean(get('build'), `${name}.build`),
+      networks: strings(get('networks'), `${name}.networks`),
     };
   };
   for (const pair of root.items) {
@@ -166,71 +187,3 @@ export function parsePolicy(text: string, source: string): Policy {
   };
 }
 
-/** Merges base, the user's groups (in the order given) and the user's own section. */
-export function effectiveRules(policy: Policy, user: string, groups: readonly string[]): EffectiveRules {
-  // Merged once per policy, user and groups: every request of a user needs the same rules.
-  let cache = mergedRules.get(policy);
-  if (!cache) {
-    cache = new Map();
-    mergedRules.set(policy, cache);
-  }
-  const key = `${user}\n${groups.join('\n')}`;
-  let rules = cache.get(key);
-  if (!rules) {
-    rules = mergeRules(policy, user, groups);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, rules);
-  }
-  return rules;
-}
-
-const mergedRules = new WeakMap<Policy, Map<string, EffectiveRules>>();
-
-function mergeRules(policy: Policy, user: string, groups: readonly string[]): EffectiveRules {
-  const sections: Array<[string, PolicySection]> = [['base', policy.base]];
-  for (const group of groups) {
-    const section = policy.groups.get(group);
-    if (section) sections.push([`groups.${group}`, section]);
-  }
-  const own = policy.users.get(user);
-  if (own) sections.push([`users.${user}`, own]);
-  const rules = {
-    allow: [] as string[],
-    deny: [] as string[],
-    images: { allow: [] as RegExp[], deny: [] as RegExp[] },
-    mounts: [] as string[],
-    runAs: 'self' as EffectiveRules['runAs'],
-    capabilities: new Set<string>(),
-    devices: new Set<string>(),
-    noNewPrivileges: true,
-    hostNetwork: false,
-    privilegedPorts: false,
-    logDrivers: new Set(['', 'json-file', 'local', 'none']),
-    sections: sections.map(([name]) => name),
-  };
-  for (const [, section] of sections) {
-    rules.allow.push(...section.allow);
-    rules.deny.push(...section.deny);
-    rules.images.allow.push(...section.images.allow.map((pattern) => new RegExp(pattern)));
-    rules.images.deny.push(...section.images.deny.map((pattern) => new RegExp(pattern)));
-    rules.mounts.push(...section.mounts);
-    for (const cap of section.capabilities) rules.capabilities.add(cap);
-    for (const device of section.devices) rules.devices.add(device);
-    for (const driver of section.logDrivers) rules.logDrivers.add(driver);
-    if (section.runAs) rules.runAs = section.runAs;
-    if (section.noNewPrivileges !== undefined) rules.noNewPrivileges = section.noNewPrivileges;
-    if (section.hostNetwork !== undefined) rules.hostNetwork = section.hostNetwork;
-    if (section.privilegedPorts !== undefined) rules.privilegedPorts = section.privilegedPorts;
-  }
-  return rules;
-}
-
-/** Whether an action matches a pattern: exact, "*", or a "family.*" prefix. */
-export function actionMatches(pattern: string, action: string): boolean {
-  if (pattern === '*' || pattern === action) return true;
-  return pattern.endsWith('.*') && (action === pattern.slice(0, -2) || action.startsWith(pattern.slice(0, -1)));
-}
-
-export function actionAllowed(rules: EffectiveRules, action: string): boolean {
-  return rules.allow.some((pattern) => actionMatches(pattern, action)) && !rules.deny.some((pattern) => actionMatches(pattern, action));
-}

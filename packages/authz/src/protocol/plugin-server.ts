@@ -8,7 +8,8 @@ import { decide, type Decision } from '../engine/decide.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, SystemAccounts } from '../host.js';
-import { KnownOwners, learnFromResponse } from '../engine/known-owners.js';
+import { learnFromResponse } from '../engine/learn-from-response.js';
+import { OwnerRecords } from '../engine/owner-records.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
 
@@ -25,6 +26,8 @@ export interface PluginOptions {
   auditStdout: boolean;
   /** dockerd's root socket, for ownership and image look-ups. */
   dockerSocket: string;
+  /** Where the owners of what users made are kept (per dockerd); undefined keeps them in memory only. */
+  ownersPath?: string;
   /** What to do when the audit record cannot be written: deny (default) or allow. */
   auditFailure: 'deny' | 'allow';
   log: (line: string) => void;
@@ -40,7 +43,8 @@ export interface RunningPlugin {
 
 const ALLOW: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Allow: true })) };
 const ACTIVATED: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({ Implements: ['authz'] })) };
-const CREATE_PATH = Buffer.from('/containers/create');
+// Responses worth parsing: a create (of a container, exec instance, volume or network) or a removal.
+const LEARNT = [Buffer.from('/create'), Buffer.from('/exec'), Buffer.from('"DELETE"')];
 const deny = (message: string): PluginReply => ({ status: 200, body: { Allow: false, Msg: message } });
 
 /** Replaces a stale socket left by a previous run; refuses to remove anything that is not a socket. */
@@ -61,13 +65,13 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   const store = await CaStore.open(options.stateDir, { readonly: true });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
-  const owners = new KnownOwners();
+  const records = new OwnerRecords(options.ownersPath);
   const inputs = {
     inventory: store,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
     paths: options.paths ?? realHostPaths,
-    owners,
+    records,
   };
 
   const authorize = async (raw: Buffer): Promise<PluginReply> => {
@@ -78,6 +82,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       options.log(`failed to decide a request: ${(error as Error).message}`);
       return deny(`dockauth could not read this request (${(error as Error).message}); denied to be safe`);
     }
+    // Every TLS request is audited, a certificate that names nobody included; the root socket's are not.
     if (decision.user !== null) {
       try {
         await audit.append(auditRecord(decision, new Date()));
@@ -91,7 +96,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
 
   const learn = (raw: Buffer): void => {
     try {
-      learnFromResponse(decodeAuthzResponse(JSON.parse(raw.toString('utf8'))), owners);
+      void learnFromResponse(decodeAuthzResponse(JSON.parse(raw.toString('utf8'))), records, inputs.docker);
     } catch (error) {
       options.log(`failed to read a response dockerd reported: ${(error as Error).message}`);
     }
@@ -106,8 +111,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
           return authorize(body);
         case '/AuthZPlugin.AuthZRes':
           // Responses pass: every decision is made on the request. A create's response
-          // tells who owns the new container; every other response is not even parsed.
-          if (body.includes(CREATE_PATH)) learn(body);
+          // tells who made the new object, a removal's that it is gone; others are not parsed.
+          if (LEARNT.some((marker) => body.includes(marker))) learn(body);
           return ALLOW;
         default:
           return { status: 404, body: { Err: `unknown plugin endpoint ${path}` } };

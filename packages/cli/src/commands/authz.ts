@@ -82,6 +82,27 @@ export async function authzServeCommand(context: Context, options: AuthzServeOpt
   return { changed: false, stopped: true };
 }
 
+/** The user's newest client certificate in the inventory, as the plugin would judge it. */
+async function certificateOf(context: Context, user: string): Promise<{ ok: true; groups: string[] } | { ok: false; reason: string }> {
+  const { CaStore, certificateState } = await import('@dockauth/ca');
+  let store: Awaited<ReturnType<typeof CaStore.open>>;
+  try {
+    store = await CaStore.open(context.dir, { readonly: true });
+  } catch (error) {
+    return { ok: false, reason: `the CA inventory in ${context.dir} cannot be read (${(error as Error).message})` };
+  }
+  try {
+    const records = store.list({}).filter((record) => record.profile === 'client' && record.user === user);
+    const valid = records.find((record) => certificateState(record, context.now()) === 'valid');
+    if (valid) return { ok: true, groups: valid.groups };
+    const newest = records.sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
+    if (!newest) return { ok: false, reason: `${user} has no certificate from this CA: dockauth user add ${user}` };
+    return { ok: false, reason: `${user}'s certificate ${newest.serial} is ${certificateState(newest, context.now())}: dockauth user renew ${user} (or user add)` };
+  } finally {
+    store.close();
+  }
+}
+
 export interface AuthzCheckOptions extends GlobalOptions {
   user: string;
   policy?: string;
@@ -116,12 +137,16 @@ export async function authzCheckCommand(context: Context, options: AuthzCheckOpt
   const unknown = async (): Promise<undefined> => undefined;
   const docker = options.dockerSocket
     ? new authz.DockerSocketLookup(options.dockerSocket)
-    : { container: unknown, execContainer: unknown, image: unknown, volume: unknown, usernsRemapped: async () => false };
-  const decision = await authz.evaluate(
-    { user: options.user, method: request.method, uri: request.uri, body: request.body, headers: { 'Content-Type': 'application/json' } },
-    options.group ?? [],
-    { policy, accounts: new authz.SystemAccounts(), docker, paths: authz.realHostPaths },
-  );
+    : { container: unknown, execContainer: unknown, image: unknown, volume: unknown, network: unknown, usernsRemapped: async () => false };
+  // The same identity check the plugin makes: a user without a valid certificate is refused here too.
+  const identity = await certificateOf(context, options.user);
+  const decision = identity.ok
+    ? await authz.evaluate(
+        { user: options.user, method: request.method, uri: request.uri, body: request.body, headers: { 'Content-Type': 'application/json' } },
+        options.group ?? identity.groups,
+        { policy, accounts: new authz.SystemAccounts(), docker, paths: authz.realHostPaths },
+      )
+    : { allow: false, method: request.method, endpoint: request.uri.split('?')[0] as string, action: 'identity', message: identity.reason, rule: 'identity' };
   const message = decision.message.replace(/ \[dockauth [0-9a-f]+\]$/, '');
   context.out.say(`${decision.allow ? 'ALLOW' : 'DENY '} ${decision.method} ${decision.endpoint} (${decision.action}) for ${options.user}`);
   if (!decision.allow) context.out.say(`  ${message}`);
