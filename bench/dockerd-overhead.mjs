@@ -91,7 +91,7 @@ async function startEngine(label) {
   if (withPlugin) {
     const socket = `/run/docker/plugins/${pluginName}.sock`;
     if (label === 'null') start(process.execPath, ['-e', NULL_PLUGIN, socket], join(engineDir, 'plugin.log'));
-    else start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket], join(engineDir, 'plugin.log'));
+    else start(process.execPath, [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(engineDir, 'audit.log'), '--docker-socket', rootSocket, '--owners', join(engineDir, 'owners.jsonl')], join(engineDir, 'plugin.log'));
     await wait(() => existsSync(socket), 'plugin');
   }
   start('dockerd', ['--config-file', daemonJson, '--data-root', join(engineDir, 'data'), '--exec-root', join(engineDir, 'exec'), '--pidfile', join(engineDir, 'pid'),

@@ -33,7 +33,7 @@ const fakeDockerd = createServer((req, res) => {
 });
 await new Promise((resolve) => fakeDockerd.listen(dockerSocket, resolve));
 const taskset = spawnSync('sh', ['-c', 'command -v taskset']).status === 0;
-const argv = [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(dir, 'audit.log'), '--docker-socket', dockerSocket];
+const argv = [bin, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(dir, 'audit.log'), '--docker-socket', dockerSocket, '--owners', join(dir, 'owners.jsonl')];
 const nodeFlags = (process.env.BENCH_PLUGIN_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const command = [process.execPath, ...nodeFlags, ...argv];
 const plugin = taskset ? spawn('taskset', ['-c', '0', ...command], { stdio: 'ignore' }) : spawn(command[0], command.slice(1), { stdio: 'ignore' });

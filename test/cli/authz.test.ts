@@ -75,7 +75,7 @@ describe('dockauth authz', () => {
 
   test('serve runs until SIGTERM, answering on its socket', async () => {
     const socket = join(temp.dir, 'serve.sock');
-    const child = spawn(process.execPath, [DOCKAUTH_BIN, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(temp.dir, 'audit.log')]);
+    const child = spawn(process.execPath, [DOCKAUTH_BIN, '--dir', state, 'authz', 'serve', '--socket', socket, '--audit', join(temp.dir, 'audit.log'), '--owners', join(temp.dir, 'owners.jsonl')]);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 100 && !stderr.includes('listening'); i++) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -123,7 +123,7 @@ export async function startEngine(options: { dir: string; state: string; usernsR
   const audit = join(dir, 'audit.log');
 
   const plugin = startManaged('plugin', process.execPath, [DOCKAUTH_BIN, '--dir', options.state, 'authz', 'serve', '--socket', pluginSocket,
-    '--policy', policy, '--audit', audit, '--docker-socket', rootSocket], join(dir, 'plugin.log'));
+    '--policy', policy, '--audit', audit, '--docker-socket', rootSocket, '--owners', join(dir, 'owners.jsonl')], join(dir, 'plugin.log'));
   await waitFor('the plugin socket', () => existsSync(pluginSocket));
   const dockerd = startManaged('dockerd', 'dockerd', ['--config-file', daemonJson, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
     '--pidfile', join(dir, 'dockerd.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], join(dir, 'dockerd.log'));

@@ -228,6 +228,7 @@ Example:
     .option('--audit-stdout', 'also write audit records to stdout (journald)')
     .option('--audit-failure <MODE>', 'when an audit record cannot be written: deny or allow', 'deny')
     .option('--docker-socket <PATH>', 'dockerd\'s root socket, for ownership and image look-ups', '/var/run/docker.sock')
+    .option('--owners <FILE>', 'where the owners of what users make are kept (default: /var/lib/dockauth/<plugin name>.owners.jsonl)')
     .addHelpText('after', `
 Example:
   # dockauth authz serve        (systemd runs it: see dockauth systemd)`)

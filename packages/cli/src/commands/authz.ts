@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { InputError } from '@dockauth/ca';
 import { renderPolicy } from '@dockauth/profile-d';
 import policyTemplate from '../../../../templates/policy.yaml';
@@ -51,6 +51,12 @@ export interface AuthzServeOptions extends GlobalOptions {
   auditStdout?: boolean;
   dockerSocket: string;
   auditFailure: string;
+  owners?: string;
+}
+
+/** Ownership records belong to one dockerd: named after the plugin's socket, so two engines never share them. */
+export function defaultOwnersPath(socket: string): string {
+  return join('/var/lib/dockauth', `${basename(socket).replace(/\.sock$/, '')}.owners.jsonl`);
 }
 
 /** Runs the plugin until SIGTERM or SIGINT. */
@@ -67,6 +73,7 @@ export async function authzServeCommand(context: Context, options: AuthzServeOpt
     auditStdout: options.audit === '-' || Boolean(options.auditStdout),
     dockerSocket: options.dockerSocket,
     auditFailure: options.auditFailure,
+    ownersPath: resolve(options.owners ?? defaultOwnersPath(options.socket)),
     log: (line) => process.stderr.write(`dockauth authz: ${line}\n`),
   });
   await new Promise<void>((done) => {

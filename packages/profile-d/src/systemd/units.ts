@@ -33,6 +33,8 @@ export function authzServiceUnit(input: UnitInput): string {
     'ProtectSystem=full',
     'ProtectHome=read-only',
     'LogsDirectory=dockauth',
+    // /var/lib/dockauth: who made which container, volume and network, kept across restarts.
+    'StateDirectory=dockauth',
     '',
     '[Install]',
     // Wanted, not Required: a Requires= would stop dockerd whenever the plugin stops.
