@@ -170,9 +170,11 @@ describeE2e('dockauth on a real dockerd', () => {
     expect(records.every((record) => record.user && record.serial && record.method && record.endpoint && record.decision)).toBe(true);
   });
 
-  test('a revoked user is denied within a second, with dockerd and the plugin left running', async () => {
-    expect(run(bob, 'docker ps -q').status).toBe(0);
-    expect(dockauth(['--dir', state, 'user', 'revoke', bob.name, '--reason', 'keyCompromise']).status).toBe(0);
+  test('a revoked user is denied within a second and their containers are stopped, with dockerd and the plugin left running', async () => {
+    expect(run(bob, `docker run -d --name ${bob.name}-longrun ${self(bob)} ${IMAGE} sh -c 'trap exit TERM; sleep 300 & wait'`).status).toBe(0);
+    expect(dockauth(['--dir', state, 'user', 'revoke', bob.name, '--reason', 'keyCompromise', '--docker-socket', engine.rootSocket]).status).toBe(0);
+    // Revocation ends the work too: the container is stopped, not left running as bob.
+    expect(engine.admin(['inspect', '-f', '{{.State.Running}}', `${bob.name}-longrun`]).stdout.trim()).toBe('false');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     denied(run(bob, 'docker ps'), /was revoked \(keyCompromise\)/);
     expect(engine.dockerd.alive).toBe(true);

@@ -1,10 +1,44 @@
 import { parseRevocationReason, validateLoginName } from '@dockauth/ca';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { appendFileSync, existsSync } from 'node:fs';
 import { openStore } from '../store-access.js';
+import { lookupAccounts } from '../system/accounts.js';
+import { stopContainersOf, type StoppedContainers } from '../system/stop-containers.js';
 
 export interface UserRevokeOptions extends GlobalOptions {
   reason?: string;
+  /** dockerd's root socket, to stop the users' containers; "none" leaves them running. */
+  dockerSocket?: string;
+  /** The plugin's audit log, where the revocation and what it stopped are recorded (if the file exists). */
+  audit?: string;
+}
+
+/**
+ * A revoked user's containers keep running, and dockerd restarts those with a restart
+ * policy on its own: each is stopped and its restart policy turned off. Returns what was
+ * done, or throws a run-time error that says the revocation itself stands.
+ */
+async function endRunningWork(context: Context, users: string[], options: UserRevokeOptions): Promise<Record<string, StoppedContainers>> {
+  const socket = options.dockerSocket ?? '/var/run/docker.sock';
+  const done: Record<string, StoppedContainers> = {};
+  if (socket === 'none') return done;
+  if (!existsSync(socket)) {
+    context.out.warn(`dockerd's socket ${socket} is not there, so no container was stopped: on each docker host, stop ${users.join(', ')}'s containers (--docker-socket PATH)`);
+    return done;
+  }
+  const accounts = lookupAccounts(users);
+  for (const user of users) {
+    try {
+      done[user] = await stopContainersOf(user, accounts.get(user)?.uid ?? -1, socket);
+    } catch (error) {
+      throw Object.assign(new Error(`revoked ${user}'s certificates, but failed to stop their containers: ${(error as Error).message}`), { exitCode: 1 as const, hint: `stop them by hand: docker ps -a --filter label=dockauth.owner=${user}` });
+    }
+    const { stopped, unrestarted } = done[user] as StoppedContainers;
+    if (stopped.length > 0) context.out.say(`${user}: stopped ${stopped.join(', ')}`);
+    if (unrestarted.length > 0) context.out.say(`${user}: restart policy turned off for ${unrestarted.join(', ')}`);
+  }
+  return done;
 }
 
 /** Revokes every valid certificate of the named users and publishes the CRL. */
@@ -23,10 +57,18 @@ export async function userRevokeCommand(context: Context, options: UserRevokeOpt
       return { changed: serials.length > 0, dryRun: true, revoked: serials, unknown };
     }
     const { revoked } = await store.revokeSerials(serials, reason);
+    const containers = await endRunningWork(context, names.filter((user) => !unknown.includes(user)), options);
+    const audit = options.audit ?? '/var/log/dockauth/audit.log';
+    if (existsSync(audit)) {
+      for (const user of names) {
+        appendFileSync(audit, `${JSON.stringify({ time: context.now().toISOString(), user, action: 'user.revoke', decision: 'admin', serials: revoked.filter((record) => record.user === user).map((record) => record.serial), reason, ...containers[user] })}\n`);
+      }
+    }
     for (const record of revoked) context.out.say(`${record.user}: revoked certificate ${record.serial} (${reason})`);
     if (revoked.length === 0) context.out.say('nothing to revoke: no valid certificate left for these users');
     else context.out.say('The plugin refuses these certificates from now on; the CRL is in ' + `${context.dir}/crl.pem`);
-    return { changed: revoked.length > 0, revoked: revoked.map((record) => ({ user: record.user, serial: record.serial, reason })), unknown };
+    const stopped = Object.values(containers).some((done) => done.stopped.length + done.unrestarted.length > 0);
+    return { changed: revoked.length > 0 || stopped, revoked: revoked.map((record) => ({ user: record.user, serial: record.serial, reason })), unknown, containers };
   } finally {
     store.close();
   }
