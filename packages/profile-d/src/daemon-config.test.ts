@@ -15,7 +15,16 @@ describe('daemon.json merge', () => {
     expect(Object.keys(config).slice(0, 3)).toEqual(['data-root', 'log-driver', 'tls']);
     expect(config).toMatchObject({ 'data-root': '/srv/docker', 'log-driver': 'journald', tls: true, tlsverify: true, 'authorization-plugins': ['opa', 'dockauth'] });
     expect(changedKeys).toEqual(['tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey', 'hosts', 'authorization-plugins']);
+    expect(mergeDaemonConfig({}, settings).changedKeys).toContain('log-opts');
     expect(mergeDaemonConfig(config, settings).changedKeys).toEqual([]);
+  });
+
+  test('each container\'s log is bounded by dockerd where the site set no bound; a site\'s own bound or driver is kept', () => {
+    expect(mergeDaemonConfig({}, settings).config['log-opts']).toEqual({ 'max-size': '10m', 'max-file': '3' });
+    expect(mergeDaemonConfig({ 'log-opts': { compress: 'true', 'max-file': '9' } }, settings).config['log-opts']).toEqual({ compress: 'true', 'max-file': '9', 'max-size': '10m' });
+    expect(mergeDaemonConfig({ 'log-opts': { 'max-size': '1g' } }, settings).config['log-opts']).toEqual({ 'max-size': '1g' });
+    // journald takes no max-size: dockerd would refuse to start.
+    expect('log-opts' in mergeDaemonConfig({ 'log-driver': 'journald' }, settings).config).toBe(false);
   });
 
   test('--no-authz removes only our plugin, and the key when nothing is left', () => {

@@ -12,6 +12,10 @@ export interface DaemonSettings {
 
 export const PLUGIN_NAME = 'dockauth';
 
+/** dockerd's own bound on each container's log, where the site has none: within the policy's default limits. */
+export const DEFAULT_LOG_MAX_SIZE = '10m';
+export const DEFAULT_LOG_MAX_FILE = '3';
+
 export interface MergedDaemonConfig {
   config: Record<string, unknown>;
   /** Keys whose value changed (for the report). */
@@ -49,6 +53,14 @@ export function mergeDaemonConfig(existing: Record<string, unknown>, settings: D
     else delete config['authorization-plugins'];
   }
   if (settings.userNamespaceRemap !== undefined) set('userns-remap', settings.userNamespaceRemap);
+  // A container's log grows on the host's disk: dockerd bounds it for every container that
+  // does not say otherwise (the plugin bounds what users say). Only for the drivers that take
+  // these options, and never over a value the site set.
+  const driver = typeof config['log-driver'] === 'string' ? config['log-driver'] : 'json-file';
+  const logOptions = typeof config['log-opts'] === 'object' && config['log-opts'] !== null ? (config['log-opts'] as Record<string, unknown>) : {};
+  if ((driver === 'json-file' || driver === 'local') && logOptions['max-size'] === undefined) {
+    set('log-opts', { ...logOptions, 'max-size': DEFAULT_LOG_MAX_SIZE, 'max-file': logOptions['max-file'] ?? DEFAULT_LOG_MAX_FILE });
+  }
   return { config, changedKeys };
 }
 
