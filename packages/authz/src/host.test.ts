@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { realHostPaths } from './host.js';
+import { realHostPaths, RootOwnedPathCache } from './host.js';
 import { walkBindSource } from './engine/host-mounts.js';
 import type { Account } from './engine/lookups.js';
 import { makeTempDir } from '../../../test/support/temp.js';
@@ -46,5 +46,37 @@ describe('bind sources walked on the real file system, as mount(2) will walk the
     } finally {
       temp.cleanup();
     }
+  });
+});
+
+describe('the cache of entries only root can change', () => {
+  const dir = (uid: number, mode = 0o755) => ({ uid, gid: uid, mode, symlink: false, directory: true });
+  const tree: Record<string, ReturnType<typeof dir> | undefined> = {
+    '/': dir(0),
+    '/home': dir(0),
+    '/home/alice': dir(1001),
+    '/tmp': dir(0, 0o1777),
+    '/srv': dir(0, 0o775),
+  };
+  const counting = (): { paths: import('./engine/lookups.js').HostPaths; reads: string[] } => {
+    const reads: string[] = [];
+    return { reads, paths: { lstat: async (path) => (reads.push(path), tree[path]), readlink: async () => '' } };
+  };
+
+  test('root-only entries, and entries missing from root-only directories, are read once a second; the rest every time', async () => {
+    const { paths, reads } = counting();
+    let now = 0;
+    const cache = new RootOwnedPathCache(paths, () => now);
+    for (let i = 0; i < 3; i++) {
+      for (const path of ['/', '/home', '/home/alice', '/nonexistent', '/tmp', '/tmp/x', '/srv', '/srv/x']) await cache.lstat(path);
+    }
+    // A user's home, anything in sticky /tmp or group-writable /srv: read every time.
+    expect(reads.filter((path) => path === '/' || path === '/home' || path === '/nonexistent')).toEqual(['/', '/home', '/nonexistent']);
+    expect(reads.filter((path) => path === '/home/alice')).toHaveLength(3);
+    expect(reads.filter((path) => path === '/tmp/x')).toHaveLength(3);
+    expect(reads.filter((path) => path === '/srv/x')).toHaveLength(3);
+    now = 1000;
+    await cache.lstat('/home');
+    expect(reads.filter((path) => path === '/home')).toHaveLength(2);
   });
 });

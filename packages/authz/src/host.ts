@@ -54,3 +54,56 @@ export class SystemAccounts {
     return { name: user, uid: Number(uid), gid: Number(gid), home, gids: [...new Set([Number(gid), ...gids])], groups: [...new Set(groups)] };
   }
 }
+
+/**
+ * Entries only root can change, kept for a second: "/", "/home", "/usr" are walked on
+ * nearly every create. An entry is kept when every directory above it is root's and
+ * writable by no one else (so no user can create, rename or replace it) and it is
+ * itself root's and writable by no one else, or absent (only root could make it). An
+ * entry a user could touch (their home, anything in it) is read afresh every time.
+ */
+export class RootOwnedPathCache implements HostPaths {
+  private readonly entries = new Map<string, { entry: PathEntry | undefined; link?: string; at: number }>();
+
+  constructor(
+    private readonly paths: HostPaths,
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = 1000,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async lstat(path: string): Promise<PathEntry | undefined> {
+    const cached = this.fresh(path);
+    if (cached) return cached.entry;
+    const entry = await this.paths.lstat(path);
+    if (this.cacheable(path, entry)) this.remember(path, { entry, at: this.now() });
+    return entry;
+  }
+
+  async readlink(path: string): Promise<string> {
+    const cached = this.fresh(path);
+    if (cached?.link !== undefined) return cached.link;
+    const link = await this.paths.readlink(path);
+    if (cached) cached.link = link;
+    return link;
+  }
+
+  private fresh(path: string): { entry: PathEntry | undefined; link?: string; at: number } | undefined {
+    const cached = this.entries.get(path);
+    return cached && this.now() - cached.at < this.ttlMs ? cached : undefined;
+  }
+
+  private cacheable(path: string, entry: PathEntry | undefined): boolean {
+    if (entry !== undefined && !rootOnly(entry)) return false;
+    if (path === '/') return entry !== undefined;
+    const parent = this.fresh(path.slice(0, path.lastIndexOf('/')) || '/');
+    return parent?.entry !== undefined && rootOnly(parent.entry);
+  }
+
+  private remember(path: string, value: { entry: PathEntry | undefined; at: number }): void {
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(path, value);
+  }
+}
+
+const rootOnly = (entry: PathEntry): boolean => entry.uid === 0 && (entry.mode & 0o022) === 0;

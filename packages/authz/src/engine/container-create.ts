@@ -167,11 +167,15 @@ const MAX_MOUNTS = 64;
  */
 export async function bindSourceProblem(source: string, flag: string, context: RuleContext): Promise<string> {
   const { account, paths, rules } = context;
-  const roots = await Promise.all(mountRoots(rules.mounts, account).map(async (root) => (await walkBindSource(root, account, paths)).resolved));
   const verdict = await walkBindSource(source, account, paths);
   if (verdict.problem) {
     return `${flag}: ${source} ${verdict.problem}, so it could point elsewhere by the time dockerd mounts it: bind a directory you cannot move, such as your home (-v $HOME:$HOME -w $HOME/…)`;
   }
+  // A real path under a root as written is under that root: every directory it passes is real.
+  // Only otherwise are the roots themselves resolved (a site's /home may be a symlink).
+  const written = mountRoots(rules.mounts, account);
+  if (insideRoots(verdict.resolved, written)) return '';
+  const roots = await Promise.all(written.map(async (root) => (await walkBindSource(root, account, paths)).resolved));
   if (!insideRoots(verdict.resolved, roots)) return `${flag}: ${verdict.resolved} is outside the directories you may mount (${roots.join(', ') || 'none'})`;
   return '';
 }

@@ -299,3 +299,9 @@ describe('build, when the policy allows it', () => {
     expect((await decide(withCertificate({ ...create({}, { Image: 'builder/tool:1' }), user: 'builder' }), builder)).message).not.toMatch(/allowed list/);
   });
 });
+
+test('a directory of her own counts as writable whatever its mode: she can chmod it back', async () => {
+  const locked = fakeFileSystem({ '/home/alice': { uid: 1001, gid: 1001, mode: 0o555, directory: true }, '/home/alice/data': { uid: 1001, gid: 1001, mode: 0o555, directory: true }, '/home/alice/data/sub': { uid: 1001, gid: 1001, mode: 0o755, directory: true } });
+  const decision = await decide(withCertificate(create({ Binds: ['/home/alice/data/sub:/d'] })), { ...inputs(), paths: locked });
+  expect(decision.message).toMatch(/passes \/home\/alice\/data, which you can rename or replace/);
+});

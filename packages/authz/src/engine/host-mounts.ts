@@ -21,7 +21,9 @@ const MAX_LINKS = 40; // the kernel's own limit (ELOOP)
 
 /** Whether `account` may create, rename or remove `name` in directory `parent` (write and search, sticky bit honoured). */
 export function canReplace(parent: PathEntry, entry: PathEntry | undefined, account: Account): boolean {
-  const bits = parent.uid === account.uid ? (parent.mode >> 6) & 7 : account.gids.includes(parent.gid) ? (parent.mode >> 3) & 7 : parent.mode & 7;
+  // The owner of a directory can always give themselves write access (chmod): theirs is writable.
+  if (parent.uid === account.uid) return true;
+  const bits = account.gids.includes(parent.gid) ? (parent.mode >> 3) & 7 : parent.mode & 7;
   if ((bits & 3) !== 3) return false;
   const sticky = (parent.mode & 0o1000) !== 0;
   if (!sticky || entry === undefined) return true;

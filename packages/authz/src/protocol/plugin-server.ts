@@ -7,7 +7,7 @@ import { DockerSocketLookup } from '../docker-client.js';
 import { decide, type Decision } from '../engine/decide.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
-import { realHostPaths, SystemAccounts } from '../host.js';
+import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
 import { learnFromResponse } from '../engine/learn-from-response.js';
 import { OwnerRecords } from '../engine/owner-records.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
@@ -70,7 +70,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     inventory: store,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
-    paths: options.paths ?? realHostPaths,
+    paths: new RootOwnedPathCache(options.paths ?? realHostPaths),
     records,
   };
 
