@@ -71,6 +71,13 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
   return evaluate(request, identity.groups, inputs, base);
 }
 
+/** The refusal of a request too large to judge without holding up everyone else's (see fair-scheduling.ts). */
+export function oversizeDecision(request: { user: string; method: string; uri: string }, bytes: number, limit: number, policySha256: string | null): Decision {
+  const id = randomUUID();
+  const message = `the request is ${Math.ceil(bytes / 1024)} KiB, over what dockauth judges (${Math.floor(limit / 1024)} KiB): send a smaller body (a long environment belongs in a file in your home, mounted) [dockauth ${id.slice(0, 8)}]`;
+  return { id, allow: false, message, user: request.user, serial: null, method: request.method, endpoint: request.uri.split('?')[0] as string, action: 'unknown', rule: 'request size', policySha256 };
+}
+
 /**
  * Judges a request for a user whose identity is settled (decide checks the
  * certificate first; `dockauth authz check` checks it too, then explains).

@@ -109,3 +109,55 @@ describe('the plugin socket speaks the part of HTTP/1.1 dockerd uses, and refuse
     await closed;
   });
 });
+
+describe('large calls', () => {
+  test('a body over the large-body size reaches the handler as its head and its length, and the connection stays in step', async () => {
+    const { createPluginHttpServer, KEPT_OF_LARGE } = await import('./plugin-http.js');
+    const { makeTempDir } = await import('../../../../test/support/temp.js');
+    const { connect } = await import('node:net');
+    const temp = makeTempDir();
+    const seen: Array<[number, number]> = [];
+    const http = createPluginHttpServer((_path, body, length) => (seen.push([body.length, length]), { status: 200, body: { ok: true } }), () => undefined, 1000);
+    const socket = `${temp.dir}/p.sock`;
+    await http.listen(socket);
+    try {
+      const big = 'y'.repeat(50_000);
+      const call = (body: string): string => `POST /AuthZPlugin.AuthZReq HTTP/1.1\r\nHost: p\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+      const replies = await new Promise<string>((resolve) => {
+        const client = connect(socket);
+        let text = '';
+        client.on('data', (chunk) => {
+          text += chunk.toString();
+          if (text.split('HTTP/1.1 200').length === 3) {
+            client.destroy();
+            resolve(text);
+          }
+        });
+        client.write(call(big) + call('{"small":1}'));
+      });
+      expect(replies.split('HTTP/1.1 200 OK')).toHaveLength(3);
+      expect(seen).toEqual([[KEPT_OF_LARGE, 50_000], [11, 11]]);
+    } finally {
+      await http.close();
+      temp.cleanup();
+    }
+  });
+});
+
+describe('fair scheduling', () => {
+  test('one user\'s decisions run one at a time; another user\'s are not held behind them', async () => {
+    const { PerKeyQueue, peekRequest } = await import('./fair-scheduling.js');
+    const queue = new PerKeyQueue();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = queue.run('bob', () => new Promise<void>((resolve) => (release = () => (order.push('bob 1'), resolve()))));
+    const bobAgain = queue.run('bob', async () => void order.push('bob 2'));
+    await queue.run('alice', async () => void order.push('alice'));
+    release();
+    await Promise.all([slow, bobAgain]);
+    expect(order).toEqual(['alice', 'bob 1', 'bob 2']);
+    expect(peekRequest(Buffer.from('{"User":"al\\u0069ce","UserAuthNMethod":"TLS","RequestMethod":"POST","RequestUri":"/v1.41/containers/create","RequestBody":"x"}'))).toEqual({ tls: true, user: 'alice', method: 'POST', uri: '/v1.41/containers/create' });
+    expect(peekRequest(Buffer.from('{"UserAuthNMethod":"TLS","RequestMethod":"GET"}'))).toMatchObject({ tls: true, user: '' });
+    expect(peekRequest(Buffer.from('{"RequestMethod":"GET","RequestUri":"/_ping"}'))).toMatchObject({ tls: false });
+  });
+});

@@ -12,8 +12,15 @@ export interface PluginReply {
   body: object | Buffer;
 }
 
-/** Answers one call: `path` is the request target ("/AuthZPlugin.AuthZReq"), `body` its bytes. */
-export type PluginHandler = (path: string, body: Buffer) => PluginReply | Promise<PluginReply>;
+/**
+ * Answers one call: `path` is the request target ("/AuthZPlugin.AuthZReq"), `body` its bytes.
+ * A body over the server's `largeBody` arrives as its first KEPT_OF_LARGE bytes only, with
+ * `length` its real size: its bytes are counted as they arrive and dropped, not held.
+ */
+export type PluginHandler = (path: string, body: Buffer, length: number) => PluginReply | Promise<PluginReply>;
+
+/** What is kept of a body over the large-body size: enough for its first fields. */
+export const KEPT_OF_LARGE = 4096;
 
 class HttpRequestError extends Error {
   constructor(
@@ -91,7 +98,7 @@ function parseHead(text: string): RequestHead {
  * One connection: requests are answered strictly one at a time and in order, so an
  * answer can never be taken for another request's.
  */
-function serveConnection(socket: Socket, handler: PluginHandler, onError: (error: Error) => void): Connection {
+function serveConnection(socket: Socket, handler: PluginHandler, onError: (error: Error) => void, largeBody: number): Connection {
   // Bytes not yet consumed. While a body is awaited they are kept as a list and
   // joined once, so a large body costs one copy rather than one per chunk.
   let chunks: Buffer[] = [];
@@ -100,6 +107,8 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
   let busy = false;
   let refused = false;
   let closing = false;
+  // For a body over largeBody: its first bytes, and how many of the rest are still to come.
+  let large: { kept: Buffer; remaining: number } | undefined;
 
   const take = (): Buffer => {
     const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
@@ -144,17 +153,30 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
         throw error;
       }
       keep(data.subarray(headEnd + HEAD_END.length));
+      if (head.contentLength > largeBody) large = { kept: Buffer.alloc(0), remaining: head.contentLength };
     }
-    if (size < head.contentLength) return;
-    const data = take();
+    let body: Buffer;
+    if (large) {
+      const data = take();
+      const used = Math.min(data.length, large.remaining);
+      if (large.kept.length < KEPT_OF_LARGE) large.kept = Buffer.concat([large.kept, data.subarray(0, Math.min(used, KEPT_OF_LARGE - large.kept.length))]);
+      large.remaining -= used;
+      keep(data.subarray(used));
+      if (large.remaining > 0) return;
+      body = large.kept;
+      large = undefined;
+    } else {
+      if (size < head.contentLength) return;
+      const data = take();
+      body = data.subarray(0, head.contentLength);
+      keep(data.subarray(head.contentLength));
+    }
     const request = head;
-    const body = data.subarray(0, request.contentLength);
-    keep(data.subarray(request.contentLength));
     head = undefined;
     busy = true;
     let result: PluginReply | Promise<PluginReply>;
     try {
-      result = handler(request.path, body);
+      result = handler(request.path, body, request.contentLength);
     } catch (error) {
       onError(error as Error);
       return answer(request, INTERNAL_ERROR);
@@ -197,10 +219,10 @@ const INTERNAL_ERROR: PluginReply = { status: 500, body: { Err: 'internal error 
  * and it speaks a small, fixed part of HTTP/1.1; serving just that part keeps each
  * decision to one read and one write.
  */
-export function createPluginHttpServer(handler: PluginHandler, onError: (error: Error) => void): PluginHttpServer {
+export function createPluginHttpServer(handler: PluginHandler, onError: (error: Error) => void, largeBody = MAX_REQUEST_BODY): PluginHttpServer {
   const connections = new Set<Connection>();
   const server = createServer((socket) => {
-    const connection = serveConnection(socket, handler, onError);
+    const connection = serveConnection(socket, handler, onError, largeBody);
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   });

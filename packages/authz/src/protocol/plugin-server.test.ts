@@ -106,6 +106,22 @@ describe('the plugin over its socket, as dockerd talks to it', () => {
     expect(readFileSync(audit, 'utf8')).toBe(before);
   });
 
+  test('a certificate without a CN (User omitted, TLS) is refused and audited; an oversize call is refused unparsed and audited, the administrator\'s allowed', async () => {
+    const { User: _omitted, ...nameless } = authzReq('/v1.41/_ping', undefined, 'GET') as Record<string, unknown>;
+    const refused = await post(socket, '/AuthZPlugin.AuthZReq', nameless);
+    expect(refused.json).toMatchObject({ Allow: false, Msg: expect.stringMatching(/names no user/) });
+    const padding = 'x'.repeat(300 * 1024);
+    const oversize = await post(socket, '/AuthZPlugin.AuthZReq', authzReq('/v1.41/containers/create', { Image: 'busybox', Env: [padding] }));
+    expect(oversize.json).toMatchObject({ Allow: false, Msg: expect.stringMatching(/KiB, over what dockauth judges \(192 KiB\)/) });
+    const admin = { RequestMethod: 'POST', RequestUri: '/containers/create', RequestBody: Buffer.from(JSON.stringify({ Env: [padding] })).toString('base64'), RequestHeaders: {} };
+    expect((await post(socket, '/AuthZPlugin.AuthZReq', admin)).json).toEqual({ Allow: true });
+    const records = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.slice(-2)).toEqual([
+      expect.objectContaining({ user: '', decision: 'deny', rule: 'identity' }),
+      expect.objectContaining({ user, method: 'POST', endpoint: '/v1.41/containers/create', decision: 'deny', rule: 'request size' }),
+    ]);
+  });
+
   test('the response to a create tells the plugin who owns the new container, so no look-up is needed for it', async () => {
     const original = readFileSync(policy, 'utf8');
     writeFileSync(policy, 'version: 1\nbase:\n  allow: [system.ping, container.*]\n');

@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
-import { decide, type Decision } from '../engine/decide.js';
+import { decide, oversizeDecision, type Decision } from '../engine/decide.js';
+import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, peekRequest } from './fair-scheduling.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
@@ -74,7 +75,19 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     records,
   };
 
-  const authorize = async (raw: Buffer): Promise<PluginReply> => {
+  const queue = new PerKeyQueue();
+  const authorize = (raw: Buffer, length: number): Promise<PluginReply> => {
+    const peeked = peekRequest(raw);
+    if (length > MAX_AUTHZ_REQUEST_BYTES) {
+      // Only the head of the call was kept. The root socket's requests are the administrator's.
+      if (!peeked.tls) return Promise.resolve(ALLOW);
+      return audited(oversizeDecision(peeked, length, MAX_AUTHZ_REQUEST_BYTES, watcher.get().sha256));
+    }
+    if (!peeked.tls) return decideAndAudit(raw);
+    return queue.run(peeked.user, () => decideAndAudit(raw));
+  };
+
+  const decideAndAudit = async (raw: Buffer): Promise<PluginReply> => {
     let decision: Decision;
     try {
       decision = await decide(decodeAuthzRequest(JSON.parse(raw.toString('utf8'))), { ...inputs, policy: watcher.get() });
@@ -82,6 +95,10 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       options.log(`failed to decide a request: ${(error as Error).message}`);
       return deny(`dockauth could not read this request (${(error as Error).message}); denied to be safe`);
     }
+    return audited(decision);
+  };
+
+  const audited = async (decision: Decision): Promise<PluginReply> => {
     // Every TLS request is audited, a certificate that names nobody included; the root socket's are not.
     if (decision.user !== null) {
       try {
@@ -103,22 +120,25 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   };
 
   const http = createPluginHttpServer(
-    (path, body) => {
+    (path, body, length) => {
       switch (path) {
         case '/Plugin.Activate':
           return ACTIVATED;
         case '/AuthZPlugin.AuthZReq':
-          return authorize(body);
+          return authorize(body, length);
         case '/AuthZPlugin.AuthZRes':
           // Responses pass: every decision is made on the request. A create's response
           // tells who made the new object, a removal's that it is gone; others are not parsed.
-          if (LEARNT.some((marker) => body.includes(marker))) learn(body);
+          // A response too large to have been kept whole is no create's (those were judged small).
+          if (length === body.length && LEARNT.some((marker) => body.includes(marker))) learn(body);
           return ALLOW;
         default:
           return { status: 404, body: { Err: `unknown plugin endpoint ${path}` } };
       }
     },
     (error) => options.log(`failed to answer a plugin call: ${error.message}`),
+    // Larger calls keep only their head: an AuthZReq over the limit is refused unparsed, a response over it teaches nothing.
+    MAX_AUTHZ_REQUEST_BYTES + 64 * 1024,
   );
   prepareSocket(options.socket);
   // Created 0600 rather than chmod-ed after: no moment where others could connect.
