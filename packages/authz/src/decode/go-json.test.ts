@@ -7,9 +7,6 @@ describe('reading JSON the way Go reads it into dockerd\'s structs', () => {
     ['exact name', '{"HostConfig":{"Privileged":true}}', true],
     ['lower case', '{"hostconfig":{"privileged":true}}', true],
     ['mixed case', '{"HOSTCONFIG":{"PrIvIlEgEd":true}}', true],
-    ['last duplicate wins', '{"HostConfig":{"Privileged":false,"Privileged":true}}', true],
-    ['last duplicate wins across case', '{"HostConfig":{"Privileged":true,"privileged":false}}', false],
-    ['a later case variant overrides an earlier exact key', '{"HostConfig":{"privileged":false,"Privileged":true,"PRIVILEGED":false,"Privileged":true}}', true],
     ['null keeps the zero value', '{"HostConfig":{"Privileged":null}}', false],
   ])('%s', (_case, text, expected) => {
     expect(privileged(text)).toBe(expected);
@@ -22,9 +19,20 @@ describe('reading JSON the way Go reads it into dockerd\'s structs', () => {
     expect(binds?.kind).toBe('array');
   });
 
-  test('maps are case-sensitive and last-wins; StrSlice accepts a single string', () => {
-    const labels = stringMap(field(parseGoJson('{"Labels":{"a":"1","A":"2","a":"3"}}'), 'Labels'), 'Labels');
-    expect([...labels]).toEqual([['a', '3'], ['A', '2']]);
+  test.each([
+    ['a repeated key', '{"HostConfig":{"Privileged":false,"Privileged":true}}'],
+    ['a repeated key in another case', '{"HostConfig":{"Privileged":true,"privileged":false}}'],
+    ['a repeated object, which Go merges', '{"HostConfig":{"Privileged":true},"HostConfig":{}}'],
+    ['null after a value, which Go ignores', '{"HostConfig":{"Privileged":true,"Privileged":null}}'],
+    ['a repeated map, which Go merges', '{"Labels":{"dockauth.owner":"bob"},"Labels":{}}'],
+    ['a repeated key among many', `{${Array.from({ length: 40 }, (_, i) => `"K${i}":1`).join(',')},"k7":2}`],
+  ])('refuses %s (Go would decode it differently from any one reading)', (_case, text) => {
+    expect(() => parseGoJson(text)).toThrow(/appears twice in one object/);
+  });
+
+  test('map keys are case-sensitive; StrSlice accepts a single string', () => {
+    const labels = stringMap(field(parseGoJson('{"Labels":{"a":"1","b":"2"}}'), 'Labels'), 'Labels');
+    expect([...labels]).toEqual([['a', '1'], ['b', '2']]);
     expect(asStrSlice(field(parseGoJson('{"CapAdd":"SYS_ADMIN"}'), 'CapAdd'), 'CapAdd')).toEqual(['SYS_ADMIN']);
   });
 

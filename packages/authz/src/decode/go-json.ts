@@ -94,7 +94,7 @@ export function parseGoJson(text: string): GoValue {
         }
         if (text[i] === '}') {
           i++;
-          return object;
+          return unique(object);
         }
         fail("expected ',' or '}'");
       }
@@ -145,6 +145,28 @@ export function parseGoJson(text: string): GoValue {
   if (i < text.length) fail('data after the JSON value');
   return result;
 }
+
+/**
+ * Go decodes a repeated key into the value it already holds: a repeated object or map is
+ * merged ({"HostConfig":{"Privileged":true},"HostConfig":{}} stays privileged), and null
+ * keeps an earlier scalar. No client repeats a key, so an object that does is refused.
+ */
+function unique(object: GoObject): GoObject {
+  const { folded } = object;
+  if (folded.length < 2) return object;
+  if (folded.length < 16) {
+    for (let a = 1; a < folded.length; a++) for (let b = 0; b < a; b++) if (folded[a] === folded[b]) throw duplicate(object.keys[a] as string);
+    return object;
+  }
+  const seen = new Set<string>();
+  folded.forEach((key, index) => {
+    if (seen.has(key)) throw duplicate(object.keys[index] as string);
+    seen.add(key);
+  });
+  return object;
+}
+
+const duplicate = (key: string): BodyDecodeError => new BodyDecodeError(`the key ${JSON.stringify(key)} appears twice in one object (in any case), which Go merges`);
 
 /** Go's key folding for matching struct field names (bytes.EqualFold semantics for ASCII names). */
 export function foldKey(key: string): string {

@@ -1,4 +1,5 @@
-import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, stringMap, type GoValue } from '../decode/go-json.js';
+import { asArray, asBool, asNumber, asString, asStringArray, asStrSlice, field, stringMap, type GoObject, type GoValue } from '../decode/go-json.js';
+import { endpointProblems } from './object-bodies.js';
 import { insideRoots, mountRoots, parseBind, walkBindSource } from './host-mounts.js';
 import { boundsProblems, logProblems, tmpfsProblems } from './bounds.js';
 import { imageAllowed, imageNames } from './image-reference.js';
@@ -103,7 +104,8 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
   }
 
   const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
-  for (const network of endpoints?.kind === 'object' ? endpoints.keys : []) {
+  for (const [index, network] of (endpoints?.kind === 'object' ? endpoints.keys : []).entries()) {
+    problems.push(...endpointProblems((endpoints as GoObject).values[index], `--network ${network}`));
     if (network === 'host') {
       if (!rules.hostNetwork) problems.push('--network host is not allowed');
       continue;

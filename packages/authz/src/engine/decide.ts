@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BodyDecodeError, parseGoJson, type GoValue } from '../decode/go-json.js';
+import { unknownFields } from '../decode/known-fields.js';
 import { decodeRequestInputs, mediaType, type RequestInputs } from '../decode/request-inputs.js';
 import { MIN_API_VERSION, compareVersions, parseRequestUri } from '../decode/request-path.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
@@ -124,6 +125,10 @@ export async function evaluate(
       body = parseGoJson(UTF8.decode(request.body));
     } catch (error) {
       return deny(`the request body is not JSON dockerd would read the same way (${(error as Error).message})`, 'body');
+    }
+    const unknown = match.route.fields ? unknownFields(body, match.route.fields) : [];
+    if (unknown.length > 0) {
+      return deny(`the request body has ${unknown.length === 1 ? 'a field' : 'fields'} dockauth does not know (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}), so it is not allowed: ask your administrator whether dockauth supports this engine's API`, 'body');
     }
   }
 

@@ -126,6 +126,11 @@ describe('inputs the plugin never judged: every input dockerd reads, per route',
     ['a daemon-side fetch of any registry', request('GET', '/distribution/10.1.2.3:5000/x/json'), /will not contact its registry/],
     ['a push to a registry the user names', request('POST', '/images/10.1.2.3:5000/x/push?tag=1'), /will not contact its registry/],
     ['an image tagged over a shared name', request('POST', '/images/alice/x/tag?repo=busybox&tag=1.36'), /tag under your own name/],
+    ['an encoded slash in a name', request('DELETE', '/images/alice%2F..%2Fbusybox'), /encoded "\/"/],
+    ['a repeated HostConfig (Go merges the two)', request('POST', '/containers/create', '{"Image":"busybox:1.36","User":"1001:1001","HostConfig":{"Privileged":true},"HostConfig":{"SecurityOpt":["no-new-privileges"]}}'), /appears twice/],
+    ['a field no supported engine decodes (a newer engine\'s)', create({ FutureEscape: true }), /does not know \(HostConfig.FutureEscape\)/],
+    ['a nested unknown field', create({ Mounts: [{ Type: 'bind', Source: '/home/alice', Target: '/h', BindOptions: { NewOption: true } }] }), /HostConfig.Mounts\[0\].BindOptions.NewOption/],
+    ['endpoint driver options (host sysctls from API 1.47)', create({}, { NetworkingConfig: { EndpointsConfig: { alicenet: { DriverOpts: { 'com.docker.network.endpoint.sysctls': 'net.ipv4.conf.IFNAME.forwarding=1' } } } } }), /endpoint driver options are not allowed/],
   ])('%s is refused', async (_case, req, message) => {
     expect(await verdict(req)).toMatch(message);
   });

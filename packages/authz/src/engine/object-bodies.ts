@@ -52,10 +52,18 @@ export function networkCreateProblems(body: GoValue, context: RuleContext): stri
   return problems;
 }
 
+/**
+ * An endpoint's settings: addresses and aliases are the user's business; driver options
+ * are not (from API 1.47 they set sysctls on the host side of the interface).
+ */
+export function endpointProblems(endpoint: GoValue | undefined, flag: string): string[] {
+  return stringMap(field(endpoint, 'DriverOpts'), 'EndpointSettings.DriverOpts').size > 0 ? [`${flag}: endpoint driver options are not allowed`] : [];
+}
+
 /** docker network connect/disconnect: the user's own containers, on networks they made or the policy shares (checked as the target). */
 export async function networkConnectProblems(body: GoValue, network: string, context: RuleContext): Promise<string[]> {
   if (network === 'host') return ['the host network is not allowed'];
   const container = asString(field(body, 'Container'), 'Container');
   const problem = await ownContainerProblem(container, context, `network ${network}`);
-  return problem ? [problem] : [];
+  return [...(problem ? [problem] : []), ...endpointProblems(field(body, 'EndpointConfig'), `network connect ${network}`)];
 }

@@ -16,12 +16,28 @@ export type BodyKind =
   /** a stream the plugin cannot judge (a tar archive): the action alone decides. */
   | 'stream';
 
+import {
+  COMMIT_BODY,
+  CONTAINER_CREATE_BODY,
+  CONTAINER_UPDATE_BODY,
+  EXEC_CREATE_BODY,
+  EXEC_START_BODY,
+  NETWORK_CONNECT_BODY,
+  NETWORK_CREATE_BODY,
+  NETWORK_DISCONNECT_BODY,
+  VOLUME_CREATE_BODY,
+  VOLUME_UPDATE_BODY,
+  type FieldSpec,
+} from '../decode/api-fields.js';
+
 export interface Route {
   method: string;
   pattern: RegExp;
   action: string;
   target?: 'container' | 'exec' | 'image' | 'volume' | 'network' | 'distribution';
   body: BodyKind;
+  /** For a JSON body: every key dockerd decodes (decode/api-fields.ts); any other is refused. */
+  fields?: Record<string, FieldSpec>;
   /** Query parameters dockerd reads here; a trailing "[]" marks one it reads every value of; "*" any (administrators' routes). */
   query: ReadonlySet<string>;
 }
@@ -32,6 +48,7 @@ const NAME = '(.+)'; // moby's {name:.*}: image and container names may contain 
 interface RowOptions {
   target?: Route['target'];
   body?: BodyKind;
+  fields?: Record<string, FieldSpec>;
   query?: string;
 }
 
@@ -40,7 +57,8 @@ const row = (method: string, path: string, action: string, options: RowOptions =
   pattern: new RegExp(`^${path}$`),
   action,
   target: options.target,
-  body: options.body ?? 'none',
+  body: options.fields ? 'json' : (options.body ?? 'none'),
+  fields: options.fields,
   query: new Set((options.query ?? '').split(' ').filter(Boolean)),
 });
 
@@ -64,7 +82,7 @@ export const ROUTES: readonly Route[] = [
 
   // containers
   row('GET', '/containers/json', 'container.list', { query: 'all limit size filters before since' }),
-  row('POST', '/containers/create', 'container.create', { body: 'json', query: 'name platform' }),
+  row('POST', '/containers/create', 'container.create', { fields: CONTAINER_CREATE_BODY, query: 'name platform' }),
   row('POST', '/containers/prune', 'container.prune', { query: 'filters' }),
   row('GET', `/containers/${NAME}/json`, 'container.inspect', { ...C, query: 'size' }),
   row('GET', `/containers/${NAME}/logs`, 'container.logs', { ...C, query: LOGS }),
@@ -86,16 +104,16 @@ export const ROUTES: readonly Route[] = [
   row('POST', `/containers/${NAME}/pause`, 'container.pause', C),
   row('POST', `/containers/${NAME}/unpause`, 'container.unpause', C),
   row('POST', `/containers/${NAME}/rename`, 'container.rename', { ...C, query: 'name' }),
-  row('POST', `/containers/${NAME}/update`, 'container.update', { ...C, body: 'json' }),
-  row('POST', `/containers/${NAME}/exec`, 'container.exec', { ...C, body: 'json' }),
+  row('POST', `/containers/${NAME}/update`, 'container.update', { ...C, fields: CONTAINER_UPDATE_BODY }),
+  row('POST', `/containers/${NAME}/exec`, 'container.exec', { ...C, fields: EXEC_CREATE_BODY }),
   row('POST', `/containers/${NAME}/checkpoints`, 'container.checkpoint', { ...C, body: 'json' }),
   row('GET', `/containers/${NAME}/checkpoints`, 'container.checkpoint', { ...C, query: 'dir' }),
   row('DELETE', `/containers/${NAME}/checkpoints/${ID}`, 'container.checkpoint', { ...C, query: 'dir' }),
   row('DELETE', `/containers/${NAME}`, 'container.remove', { ...C, query: 'v force link' }),
-  row('POST', '/commit', 'container.commit', { body: 'json', query: 'container repo tag comment author pause changes[]' }),
+  row('POST', '/commit', 'container.commit', { fields: COMMIT_BODY, query: 'container repo tag comment author pause changes[]' }),
 
   // exec instances
-  row('POST', `/exec/${ID}/start`, 'exec.start', { target: 'exec', body: 'json' }),
+  row('POST', `/exec/${ID}/start`, 'exec.start', { target: 'exec', fields: EXEC_START_BODY }),
   row('POST', `/exec/${ID}/resize`, 'exec.resize', { target: 'exec', query: 'h w' }),
   row('GET', `/exec/${ID}/json`, 'exec.inspect', { target: 'exec' }),
 
@@ -123,20 +141,20 @@ export const ROUTES: readonly Route[] = [
 
   // volumes
   row('GET', '/volumes', 'volume.list', { query: 'filters' }),
-  row('POST', '/volumes/create', 'volume.create', { body: 'json' }),
+  row('POST', '/volumes/create', 'volume.create', { fields: VOLUME_CREATE_BODY }),
   row('POST', '/volumes/prune', 'volume.prune', { query: 'filters' }),
   row('GET', `/volumes/${NAME}`, 'volume.inspect', { target: 'volume' }),
-  row('PUT', `/volumes/${NAME}`, 'volume.update', { target: 'volume', body: 'json', query: 'version' }),
+  row('PUT', `/volumes/${NAME}`, 'volume.update', { target: 'volume', fields: VOLUME_UPDATE_BODY, query: 'version' }),
   row('DELETE', `/volumes/${NAME}`, 'volume.remove', { target: 'volume', query: 'force' }),
 
   // networks
   row('GET', '/networks', 'network.list', { query: 'filters' }),
   row('GET', '/networks/', 'network.list', { query: 'filters' }),
-  row('POST', '/networks/create', 'network.create', { body: 'json' }),
+  row('POST', '/networks/create', 'network.create', { fields: NETWORK_CREATE_BODY }),
   row('POST', '/networks/prune', 'network.prune', { query: 'filters' }),
   row('GET', `/networks/${ID}`, 'network.inspect', { target: 'network', query: 'verbose scope' }),
-  row('POST', `/networks/${ID}/connect`, 'network.connect', { target: 'network', body: 'json' }),
-  row('POST', `/networks/${ID}/disconnect`, 'network.disconnect', { target: 'network', body: 'json' }),
+  row('POST', `/networks/${ID}/connect`, 'network.connect', { target: 'network', fields: NETWORK_CONNECT_BODY }),
+  row('POST', `/networks/${ID}/disconnect`, 'network.disconnect', { target: 'network', fields: NETWORK_DISCONNECT_BODY }),
   row('DELETE', `/networks/${ID}`, 'network.remove', { target: 'network' }),
 
   // everything that reaches the whole host or cluster: administrators only unless a policy says otherwise
