@@ -160,7 +160,7 @@ Examples:
     .description('revoke a user\'s certificates; the plugin refuses them at once')
     .argument('<NAME...>')
     .option('--reason <R>', 'keyCompromise, affiliationChanged, superseded, cessationOfOperation, ...', 'unspecified')
-    .option('--docker-socket <PATH>', 'dockerd\'s root socket: the users\' containers are stopped and their restart policies turned off ("none": leave them)', '/var/run/docker.sock')
+    .option('--docker-socket <PATH>', 'dockerd\'s root socket (default: $DOCKER_HOST if unix://, else /var/run/docker.sock): the users\' containers are stopped and their restart policies turned off ("none": leave them)')
     .option('--audit <FILE>', 'the plugin\'s audit log, where the revocation is recorded if it exists', '/var/log/dockauth/audit.log')
     .action(action(async () => (await import('./commands/user-revoke.js')).userRevokeCommand));
 

@@ -47,7 +47,8 @@ function versionParts(version: string): readonly [number, number] {
 export function parseRequestUri(uri: string): ApiPath | string {
   if (!uri.startsWith('/')) return 'the request path is not absolute';
   // An encoded slash or a fragment would make the path dockerd routes differ from the one judged.
-  if (/%2f/i.test(uri) || uri.includes('#')) return 'the request path holds an encoded "/" or a "#"';
+  const pathEnd = uri.indexOf('?');
+  if (/%2f/i.test(pathEnd < 0 ? uri : uri.slice(0, pathEnd)) || uri.includes('#')) return 'the request path holds an encoded "/" or a "#"';
   const questionMark = uri.indexOf('?');
   const rawPath = questionMark < 0 ? uri : uri.slice(0, questionMark);
   const rawQuery = questionMark < 0 ? '' : uri.slice(questionMark + 1);

@@ -51,8 +51,8 @@ export function parseReference(reference: string): ParsedReference | undefined {
 /**
  * The reference a pull fetches, combined from fromImage and tag as dockerd's PullImage does:
  * a tag that is a digest replaces tag and digest; any other tag replaces the name's own
- * tag (busybox:1.0 with tag=2.0 pulls busybox:2.0). A name with neither tag nor digest
- * pulls every tag of the repository: undefined, with the reason.
+ * tag (busybox:1.0 with tag=2.0 pulls busybox:2.0), and a digest, once there, is what is
+ * fetched. A name with neither tag nor digest pulls every tag of the repository: refused.
  */
 export function pullReference(fromImage: string, tag: string): { reference: string } | { problem: string } {
   const parsed = parseReference(fromImage);
@@ -69,5 +69,6 @@ export function pullReference(fromImage: string, tag: string): { reference: stri
     }
   }
   if (ownTag === undefined && digest === undefined) return { problem: `${fromImage} names no tag, and dockerd would pull every tag of it: add a tag (${fromImage}:latest)` };
-  return { reference: `${parsed.repository}${ownTag === undefined ? '' : `:${ownTag}`}${digest === undefined ? '' : `@${digest}`}` };
+  // With a digest, the digest is what is fetched: a tag beside it pins nothing, and is not judged.
+  return { reference: digest === undefined ? `${parsed.repository}:${ownTag}` : `${parsed.repository}@${digest}` };
 }

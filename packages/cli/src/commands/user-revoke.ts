@@ -20,7 +20,8 @@ export interface UserRevokeOptions extends GlobalOptions {
  * done, or throws a run-time error that says the revocation itself stands.
  */
 async function endRunningWork(context: Context, users: string[], options: UserRevokeOptions): Promise<Record<string, StoppedContainers>> {
-  const socket = options.dockerSocket ?? '/var/run/docker.sock';
+  const fromEnvironment = /^unix:\/\/(\/.+)$/.exec(process.env.DOCKER_HOST ?? '')?.[1];
+  const socket = options.dockerSocket ?? fromEnvironment ?? '/var/run/docker.sock';
   const done: Record<string, StoppedContainers> = {};
   if (socket === 'none') return done;
   if (!existsSync(socket)) {
