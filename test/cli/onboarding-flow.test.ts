@@ -66,6 +66,7 @@ describeAsRoot('ca init → server issue → daemon configure → user add', () 
       'data-root': '/srv/docker',
       'authorization-plugins': ['other', 'dockauth'],
       hosts: ['unix:///var/run/docker.sock', 'fd://', 'tcp://0.0.0.0:2376'],
+      'log-opts': { 'max-size': '10m', 'max-file': '3' },
       tls: true,
       tlsverify: true,
       tlscacert: join(ssl, 'ca.pem'),
