@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -923,6 +923,27 @@ export function describeAttacks(label: string, engineOptions: Record<string, unk
       });
       afterAll(() => {
         engine.admin(['rm', '-f', job]);
+      });
+
+      test('with build on, she builds an image under her own name (classic builder) and runs it; a shared name or the host network is refused', async () => {
+        await withPolicy((text) => text.replace('  build: false', '  build: true'), async () => {
+          const context = join(alice.home, 'ctx');
+          mkdirSync(context, { recursive: true });
+          writeFileSync(join(context, 'Dockerfile'), `FROM ${IMAGE}\nRUN echo built > /built\n`);
+          chownSync(context, alice.uid, alice.gid);
+          const tag = `${alice.name}/tool:1`;
+          const built = await as(alice, `cd $HOME/ctx && DOCKER_BUILDKIT=0 docker build -q -t ${tag} .`);
+          expect({ status: built.status, stderr: built.stderr.replace(/DEPRECATED[\s\S]*?\n\n/, '') }).toMatchObject({ status: 0 });
+          expect((await as(alice, `docker run --rm ${self(alice)} ${tag} cat /built`)).stdout).toBe('built');
+          const shared = imageId(IMAGE);
+          const overShared = await as(alice, `cd $HOME/ctx && DOCKER_BUILDKIT=0 docker build -q -t ${IMAGE} .`);
+          expect(overShared.status).not.toBe(0);
+          expect(overShared.stderr).toMatch(/authorization denied by plugin .*tag under your own name/);
+          expect(imageId(IMAGE)).toBe(shared);
+          const hostNetwork = await as(alice, `cd $HOME/ctx && DOCKER_BUILDKIT=0 docker build -q --network host -t ${tag} .`);
+          expect(hostNetwork.stderr).toMatch(/authorization denied by plugin .*--network host is not allowed/);
+          engine.admin(['rmi', '-f', tag]);
+        });
       });
 
       test('run as herself with her home, exec, logs', async () => {
