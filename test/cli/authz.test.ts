@@ -56,6 +56,25 @@ describe('dockauth authz', () => {
     expect(result.stderr).toContain('--request FILE');
   });
 
+  test('check reads each command\'s own flags and explains more commands (nobody holds a certificate from the test above)', () => {
+    const check = (...words: string[]) => dockauth(['--dir', state, '--json', 'authz', 'check', '--user', 'nobody', '--', ...words]);
+    // volume create's -d is its driver, not run's detach.
+    expect(check('volume', 'create', '-d', 'nfs', 'v')).toMatchObject({ status: 1, json: { allow: false, action: 'volume.create', message: expect.stringContaining('volume driver nfs is not allowed') } });
+    // The CLI pulls a bare name as :latest.
+    expect(check('pull', 'busybox')).toMatchObject({ status: 0, json: { allow: true, action: 'image.pull' } });
+    expect(check('pull', '-a', 'busybox')).toMatchObject({ status: 1, json: { message: expect.stringContaining('names no tag') } });
+    expect(check('ps', '-a')).toMatchObject({ status: 0, json: { allow: true, action: 'container.list' } });
+    expect(check('network', 'create', '-d', 'macvlan', 'n')).toMatchObject({ status: 1, json: { action: 'network.create', message: expect.stringContaining('network driver macvlan is not allowed') } });
+    expect(check('build', '-t', 'nobody/x', '.')).toMatchObject({ status: 1, json: { action: 'image.build', message: expect.stringContaining('docker build is not enabled on this host') } });
+    expect(check('cp', './f', 'web:/tmp')).toMatchObject({ status: 1, json: { action: 'container.archive.write', message: expect.stringContaining('container.archive.write is not allowed for nobody') } });
+    expect(check('run', '--shm-size', '2g', 'busybox:1.36')).toMatchObject({ status: 1, json: { message: expect.stringContaining("--shm-size 2g is over this host's limit of 1g") } });
+    for (const words of [['volume', 'ls'], ['volume', 'create', '--privileged', 'v'], ['pull', '--frobnicate', 'busybox']]) {
+      const result = dockauth(['--dir', state, 'authz', 'check', '--user', 'nobody', '--', ...words]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('--request FILE');
+    }
+  });
+
   test('serve refuses to start on a broken policy, with line and column, exit 2', async () => {
     const broken = join(temp.dir, 'broken.yaml');
     writeFileSync(broken, 'version: 1\nbase:\n  allow: [system.ping\n');
