@@ -214,6 +214,25 @@ sections.push([
 ].join('\n'));
 log(`  p50 ${plugin.latencyMs.p50} ms, p99 ${plugin.latencyMs.p99} ms, ${plugin.decisionsPerSecond}/s`);
 
+log('\n7a. Fairness: one user beside another user\'s hostile load');
+const fair = JSON.parse(sh(`${node} ${join(root, 'bench/plugin-fairness.mjs')} ${quick ? 1000 : 3000}`));
+const row = (label, ms) => `| ${label} | ${ms.p50} ms | ${ms.p99} ms | ${ms.max} ms |`;
+sections.push([
+  '### 7a. Fairness: an ordinary user\'s decisions beside a hostile user (one core)',
+  '',
+  'bench/plugin-fairness.mjs: one connection of ordinary creates, alone, then beside four connections of another user sending',
+  `creates as fast as they are answered — first of ${(fair.beside1MiBMs.hostileBodyBytes / 1024).toFixed(0)} KiB (what dockerd forwards at most), then of ${(fair.besideLargestParsedMs.hostileBodyBytes / 1024).toFixed(0)} KiB — each with 64 deep bind paths.`,
+  '',
+  '| the ordinary user | p50 | p99 | max |',
+  '|---|---|---|---|',
+  row('alone', fair.aloneMs),
+  row(`beside the ${(fair.beside1MiBMs.hostileBodyBytes / 1024).toFixed(0)} KiB flood`, fair.beside1MiBMs),
+  row(`beside the ${(fair.besideLargestParsedMs.hostileBodyBytes / 1024).toFixed(0)} KiB flood`, fair.besideLargestParsedMs),
+  '',
+  `p99 added by the hostile user: **${fair.p99AddedMs} ms** (target: a few milliseconds).`,
+].join('\n'));
+log(`  p99 alone ${fair.aloneMs.p99} ms, beside 1 MiB ${fair.beside1MiBMs.p99} ms, beside the largest parsed ${fair.besideLargestParsedMs.p99} ms`);
+
 log('\n7b. The plugin on a real dockerd over TLS');
 const overhead = JSON.parse(sh(`${node} ${join(root, 'bench/dockerd-overhead.mjs')} ${quick ? 5 : 40}`));
 if (overhead.skipped) {
