@@ -50,7 +50,7 @@ const beside = async (body) => {
 for (let i = 0; i < 10000; i++) await timed(ordinary); // warm-up, as in plugin-decisions.mjs
 const alone = await measure();
 const oversize = await beside(hostileBody(9000));
-const underLimit = await beside(hostileBody(1200));
+const underLimit = await beside(hostileBody(1000));
 ordinary.close();
 plugin.stop();
 

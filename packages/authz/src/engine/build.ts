@@ -37,7 +37,8 @@ export function buildProblems(inputs: RequestInputs, context: RuleContext): stri
   }
   const shm = queryValue(inputs, 'shmsize');
   const limit = rules.limits.shmSize;
-  if (shm !== '' && limit !== undefined && (parseSize(shm) ?? Infinity) > limit) problems.push(`docker build --shm-size ${shm} is over this host's limit of ${formatSize(limit)}`);
+  const shmBytes = parseSize(shm) ?? Infinity;
+  if (shm !== '' && limit !== undefined && shmBytes > limit) problems.push(`docker build --shm-size ${Number.isFinite(shmBytes) ? formatSize(shmBytes) : shm} is over this host's limit of ${formatSize(limit)}`);
   const ulimits = queryValue(inputs, 'ulimits');
   if (ulimits !== '' && ulimits !== 'null' && ulimits !== '[]') problems.push('docker build --ulimit is not allowed');
   return problems;

@@ -188,13 +188,16 @@ async function mountProblems(hc: GoValue, context: RuleContext): Promise<string[
   const binds = asStringArray(field(hc, 'Binds'), 'Binds') ?? [];
   const mounts = asArray(field(hc, 'Mounts'), 'Mounts') ?? [];
   if (binds.length + mounts.length > MAX_MOUNTS) return [`${binds.length + mounts.length} mounts in one container: at most ${MAX_MOUNTS}`];
-  for (const bind of binds) {
+  for (const [index, bind] of binds.entries()) {
+    // Each walk's look-ups may all be cached, never leaving the event loop: other users' requests go in between.
+    if (index > 0) await new Promise((resolve) => setImmediate(resolve));
     const parsed = parseBind(bind);
     if (!parsed) problems.push(`-v ${bind}: not a volume specification dockerd would read the same way`);
     else if (parsed.kind === 'bind') problems.push(await bindSourceProblem(parsed.source, `-v ${bind}`, context));
     else if (parsed.kind === 'volume') problems.push(...(await volumeProblems(parsed.source, `-v ${bind}`, context)));
   }
   for (const mount of mounts) {
+    await new Promise((resolve) => setImmediate(resolve));
     const type = asString(field(mount, 'Type'), 'Mounts.Type');
     const source = asString(field(mount, 'Source'), 'Mounts.Source');
     const flag = `--mount type=${type},source=${source}`;

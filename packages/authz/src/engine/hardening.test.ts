@@ -210,6 +210,10 @@ describe('bind sources dockerd resolves again: only what the user cannot swap', 
     expect(await verdict(request('GET', '/containers/alice-web/archive?path=/h'))).toBe('allow');
   });
 
+  test('a path with more steps than any real one is refused, not walked to its end', async () => {
+    expect(await verdict(create({ Binds: [`/etc${'/../etc'.repeat(70)}:/m`] }))).toMatch(/more than 128 components/);
+  });
+
   test('more than 64 mounts in one create is refused before any is walked', async () => {
     expect(await verdict(create({ Binds: Array.from({ length: 65 }, (_, i) => `/home/alice:/m${i}`) }))).toMatch(/at most 64/);
   });

@@ -18,6 +18,8 @@ export interface BindVerdict {
 }
 
 const MAX_LINKS = 40; // the kernel's own limit (ELOOP)
+/** Steps in one walk (components, ".." and link expansions): real paths need a few dozen; more is only work. */
+const MAX_STEPS = 128;
 
 /** Whether `account` may create, rename or remove `name` in directory `parent` (write and search, sticky bit honoured). */
 export function canReplace(parent: PathEntry, entry: PathEntry | undefined, account: Account): boolean {
@@ -41,7 +43,9 @@ export async function walkBindSource(source: string, account: Account, paths: Ho
   let dir = '/';
   let dirEntry = await paths.lstat('/');
   let links = 0;
+  let steps = 0;
   while (pending.length > 0) {
+    if (++steps > MAX_STEPS) return { resolved: dir, problem: `has more than ${MAX_STEPS} components and links to follow` };
     const name = pending.shift() as string;
     if (name === '.') continue;
     if (name === '..') {

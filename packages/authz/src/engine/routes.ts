@@ -127,7 +127,7 @@ export const ROUTES: readonly Route[] = [
   row('POST', '/images/prune', 'image.prune', { query: 'filters' }),
   row('POST', '/build', 'image.build', {
     body: 'stream',
-    query: 'dockerfile t[] extrahosts remote q nocache cachefrom pull rm forcerm memory memswap cpushares cpusetcpus cpuperiod cpuquota ' +
+    query: 'dockerfile t[] extrahosts[] remote q nocache cachefrom pull rm forcerm memory memswap cpushares cpusetcpus cpuperiod cpuquota ' +
       'buildargs shmsize squash labels networkmode platform target outputs version session ulimits cgroupparent isolation securityopt[] cpusetmems',
   }),
   row('POST', '/build/prune', 'image.prune', { query: 'all keep-storage filters reserved-space max-used-space min-free-space' }),

@@ -110,7 +110,7 @@ describe('explained image commands under a policy with build: true', () => {
     [['build', '-t', 'alice/x', '--network', 'host', '.'], /docker build --network host is not allowed/],
     [['build', '-t', 'alice/x', '--cgroup-parent', 'system.slice', '.'], /--cgroup-parent is not allowed/],
     [['build', '-t', 'alice/x', '--ulimit', 'nofile=1024', '.'], /docker build --ulimit is not allowed/],
-    [['build', '-t', 'alice/x', '--shm-size', '8g', '.'], /docker build --shm-size 8589934592 is over this host's limit of 1g/],
+    [['build', '-t', 'alice/x', '--shm-size', '8g', '.'], /docker build --shm-size 8g is over this host's limit of 1g/],
     [['tag', 'busybox:1.36', 'bob/bb'], /tag under your own name \(alice\/NAME\), not docker.io\/bob\/bb/],
     [['import', 'https://example.org/rootfs.tar', 'alice/base'], /dockerd would fetch it itself/],
     [['import', '-', 'busybox'], /import under your own name \(alice\/NAME\), not busybox/],
