@@ -251,7 +251,7 @@ Example:
     .action(action(async () => (await import('./commands/authz.js')).authzCheckCommand));
 
   program.command('doctor')
-    .description('check the CA, the daemon configuration, users\' files and the docker socket')
+    .description('check the CA, the daemon configuration, users\' files, the docker socket and the engine\'s known plugin bypasses')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
     .option('--socket <PATH>', 'the local docker socket', '/var/run/docker.sock')
     .action(action(async () => (await import('./commands/doctor.js')).doctorCommand));

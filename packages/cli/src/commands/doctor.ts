@@ -8,6 +8,7 @@ import { PLUGIN_NAME } from '@dockauth/profile-d';
 import type { CommandResult } from '../cli.js';
 import { BUNDLE_FILES } from '../client-bundle.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { checkEngine } from './doctor-engine.js';
 import { formatDate, readPassphrase } from '../store-access.js';
 import { lookupAccounts } from '../system/accounts.js';
 import { readPlainFile } from '../system/regular-file.js';
@@ -147,14 +148,14 @@ function checkUsers(store: CaStore, findings: Finding[]): void {
   }
 }
 
-/** The hole that bypasses TLS and the plugin: a local socket anyone but root can reach. */
-function checkSocket(options: DoctorOptions, findings: Finding[]): void {
+/** The hole that bypasses TLS and the plugin: a local socket anyone but root can reach. Returns whether it exists. */
+function checkSocket(options: DoctorOptions, findings: Finding[]): boolean {
   let stats;
   try {
     stats = statSync(options.socket);
   } catch {
     findings.push({ severity: 'ok', check: 'socket', message: `${options.socket} does not exist here` });
-    return;
+    return false;
   }
   if (stats.uid !== 0) {
     findings.push({ severity: 'error', check: 'socket', message: `${options.socket} belongs to uid ${stats.uid}: that user is root on this host`, fix: `chown root ${options.socket}` });
@@ -171,19 +172,23 @@ function checkSocket(options: DoctorOptions, findings: Finding[]): void {
       findings.push({ severity: 'warning', check: 'socket', message: `${options.socket} is group-accessible by ${name ?? stats.gid} (no members now): anyone added to it becomes root`, fix: `keep group ${name ?? stats.gid} empty, or make the socket root:root 0660` });
     }
   }
+  return true;
 }
 
 export async function doctorCommand(context: Context, options: DoctorOptions): Promise<CommandResult> {
   const findings: Finding[] = [];
   const store = await checkCa(context, options, findings);
+  let socketExists = false;
   try {
     if (store) checkExpiring(context, store, findings);
     checkDaemonJson(context, options, store, findings);
     if (store) checkUsers(store, findings);
-    checkSocket(options, findings);
+    socketExists = checkSocket(options, findings);
   } finally {
     store?.close();
   }
+  // The running engine's version, over the same socket: which known plugin bypasses it has.
+  const engine = await checkEngine(options.socket, socketExists, findings);
   const mark = { ok: 'ok     ', warning: 'WARNING', error: 'ERROR  ' } as const;
   for (const finding of findings) {
     context.out.say(`${mark[finding.severity]} ${finding.message}`);
@@ -192,5 +197,5 @@ export async function doctorCommand(context: Context, options: DoctorOptions): P
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.filter((finding) => finding.severity === 'warning').length;
   context.out.say(errors + warnings === 0 ? 'No problems found.' : `${errors} errors, ${warnings} warnings.`);
-  return { changed: false, ok: errors === 0, errors, warnings, findings };
+  return { changed: false, ok: errors === 0, errors, warnings, findings, ...(engine ? { engine } : {}) };
 }
