@@ -13,17 +13,30 @@ export interface LocalUser {
   home: string;
 }
 
+/**
+ * Held (flock) around every change tests make to the system's account files. useradd and userdel
+ * lock them against each other, but `dockauth subid add` and the tests' own clean-up of
+ * /etc/subuid do not take shadow's lock: with jest running test files side by side, an edit
+ * between their read and their write would be lost (a remap user without its range).
+ */
+export const ACCOUNTS_LOCK = '/run/dockauth-test-accounts.lock';
+
+/** Runs a command with ACCOUNTS_LOCK held; the lock goes with the command. */
+export function underAccountsLock(command: string, args: string[], options: { encoding?: 'utf8'; stdio?: 'ignore' } = {}): string {
+  return execFileSync('flock', ['--timeout', '120', ACCOUNTS_LOCK, command, ...args], { encoding: 'utf8', ...options }) ?? '';
+}
+
 /** Creates a real local account with a home directory; names are unique per run. */
 export function createUser(prefix: string): LocalUser {
   const name = `${prefix}${randomBytes(3).toString('hex')}`.slice(0, 30);
-  execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+  underAccountsLock('useradd', ['--create-home', '--shell', '/bin/sh', name]);
   const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
   return { name, uid: Number(uid), gid: Number(gid), home: home as string };
 }
 
 export function removeUser(user: LocalUser): void {
   try {
-    execFileSync('userdel', ['--remove', user.name], { stdio: 'ignore' });
+    underAccountsLock('userdel', ['--remove', user.name], { stdio: 'ignore' });
   } catch {
     // already gone
   }
