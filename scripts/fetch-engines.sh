@@ -7,6 +7,14 @@
 # keyrings) and unpacked with `dpkg -x` into the cache — never installed, so the system's engine
 # and its dpkg database stay untouched. All engines share the system's containerd and runc.
 #
+# What a newer dockerd needs besides itself, found by running the suite on it:
+#   - containerd and runc: the system's (containerd 1.6.20, runc 1.1.5) serve dockerd 26.1 and 28.5;
+#     each dockerd starts its own containerd, found on PATH.
+#   - docker-init: in these packages a symlink to tini-static from another package, left dangling
+#     here; PATH lookup skips it and finds the system's /usr/bin/docker-init (tini-static 0.19).
+#   - docker-proxy: in the package; unused with --bridge=none --iptables=false --ip-masq=false.
+# test/e2e/engine.ts puts <root>/usr/sbin and <root>/usr/bin first on dockerd's PATH for these.
+#
 # Usage (as root, no stdin): scripts/fetch-engines.sh
 #   DOCKAUTH_ENGINE_CACHE   where the engines go (default /var/cache/dockauth-engines)
 #   DOCKAUTH_DEBIAN_MIRROR  the Debian mirror (default: the one in /etc/apt/sources.list*)
@@ -70,7 +78,7 @@ apt_options() {
 # The candidate version of a package in the suite, empty when the suite has no such package.
 candidate() {
   # shellcheck disable=SC2046
-  apt-cache $(apt_options "$1") show --no-all-versions "$2" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1
+  { apt-cache $(apt_options "$1") show --no-all-versions "$2" 2>/dev/null || true; } | sed -n 's/^Version: //p' | head -n 1
 }
 
 fetch_suite() {
@@ -79,7 +87,8 @@ fetch_suite() {
   echo "deb [signed-by=$keyring] $mirror $suite main" >"$apt/sources.list"
 
   # shellcheck disable=SC2046
-  if ! apt-get $(apt_options "$apt") update >"$apt/update.log" 2>&1; then
+  # --error-on=any: an index that failed to download is a failure, not a warning over stale lists.
+  if ! apt-get $(apt_options "$apt") update --error-on=any >"$apt/update.log" 2>&1; then
     if [ -s "$dir/manifest" ] && [ -x "$dir/root/usr/sbin/dockerd" ]; then
       echo "fetch-engines: warning: apt-get update for $suite failed ($apt/update.log); keeping the cached engine" >&2
       return 0
@@ -126,6 +135,15 @@ check_runs() {
   [ -x "$binary" ] || fail "$binary is missing after unpacking; remove $(dirname "$binary")/../.. and run again"
   output="$("$binary" "${@:2}" 2>&1)" || fail "$binary does not run here: $output"
 }
+
+# The system's engine (apt's docker.io) is the suite's third; reported here so one run shows all three.
+system_version="$(dpkg-query -W -f='${Version}' docker.io 2>/dev/null || true)"
+if [ -n "$system_version" ] && [ -x /usr/sbin/dockerd ]; then
+  check_runs /usr/sbin/dockerd --version
+  echo "$(. /etc/os-release && echo "${VERSION_CODENAME:-system}") $system_version /usr/sbin/dockerd"
+else
+  echo "fetch-engines: note: the system's docker.io is not installed (apt-get install -y docker.io); its engine will be skipped" >&2
+fi
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
