@@ -3,12 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { dockauth } from '../support/dockauth.js';
 import { makeTempDir } from '../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../support/users.js';
-import { finishHost, prepareHost, startEngine, type Engine } from './engine.js';
+import { e2eSkipReason, finishHost, prepareHost, startEngine, type Engine } from './engine.js';
+import { engineBuild } from './engines.js';
 
 /*
  * The attacks an ordinary user with nothing but a valid `dockauth user add` certificate and the
@@ -116,7 +117,20 @@ async function startListener(tar?: Buffer): Promise<Listener> {
   };
 }
 
-export function describeAttacks(label: string, engineOptions: Record<string, unknown> = {}): void {
+export function describeAttacks(suite: string): void {
+  const build = engineBuild(suite);
+  const label = `dockerd ${build.name}`;
+  const skip = e2eSkipReason(build);
+  if (skip && process.env.DOCKAUTH_E2E === 'required') {
+    test(`${label}: the attack suite can run (DOCKAUTH_E2E=required)`, () => {
+      throw new Error(`the attack suite cannot run on ${label} (Debian ${build.suite}): ${skip}`);
+    });
+    return;
+  }
+  if (skip) {
+    test.skip(`${label}: attacks on a real dockerd (skipped: ${skip})`, () => undefined);
+    return;
+  }
   describe(`${label}: attacks by an ordinary user with a valid certificate`, () => {
     let temp: ReturnType<typeof makeTempDir>;
     let state: string;
@@ -134,7 +148,9 @@ export function describeAttacks(label: string, engineOptions: Record<string, unk
     const self = (user: LocalUser): string => `-u ${user.uid}:${user.gid} --security-opt no-new-privileges`;
     const as = (user: LocalUser, command: string, options: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<Run> => {
       const exports = Object.entries(options.env ?? {}).map(([key, value]) => `export ${key}='${value}'; `).join('');
-      return runAsync('su', ['-', user.name, '-s', '/bin/sh', '-c', `${exports}. ${profile}; ${command}`], { input: options.input });
+      // The engine's own docker CLI first on PATH, as its users would have it.
+      const path = `export PATH='${dirname(build.docker)}':"$PATH"; `;
+      return runAsync('su', ['-', user.name, '-s', '/bin/sh', '-c', `${exports}. ${profile}; ${path}${command}`], { input: options.input });
     };
     /** A raw API request with curl, as the user, with the user's own certificate. */
     const api = async (user: LocalUser, method: string, path: string, options: { headers?: string[]; body?: string | Buffer; head?: boolean } = {}): Promise<ApiResult> => {
@@ -224,7 +240,7 @@ export function describeAttacks(label: string, engineOptions: Record<string, unk
       host.ok(['user', 'add', alice.name, bob.name, dave.name]);
       // The harness makes directories and sockets from the label: keep it to safe characters.
       const engineLabel = `attacks-${label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-      engine = await startEngine({ ...engineOptions, dir: temp.dir, state, policyText: POLICY(host.policyTemplate), label: engineLabel });
+      engine = await startEngine({ build, dir: temp.dir, state, policyText: POLICY(host.policyTemplate), label: engineLabel });
       profile = finishHost(engine, temp.dir, host.ok, IMAGE);
 
       const rootfs = mkdtempSync(join(temp.dir, 'evil-'));

@@ -72,11 +72,23 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
   return evaluate(request, identity.groups, inputs, base);
 }
 
-/** The refusal of a request too large to judge without holding up everyone else's (see fair-scheduling.ts). */
-export function oversizeDecision(request: { user: string; method: string; uri: string }, bytes: number, limit: number, policySha256: string | null): Decision {
+/**
+ * The refusal of a request too large to judge without holding up everyone else's (see
+ * protocol/fair-scheduling.ts): the user and certificate are still checked, for the record.
+ */
+export function oversizeDecision(
+  request: { user: string; method: string; uri: string; certificatePem: string | undefined },
+  bytes: number,
+  limit: number,
+  inputs: Pick<DecisionInputs, 'inventory' | 'policy' | 'now'>,
+): Decision {
   const id = randomUUID();
+  const path = parseRequestUri(request.uri);
+  const endpoint = typeof path === 'string' ? request.uri : path.path;
+  const action = typeof path === 'string' ? 'unknown' : (matchRoute(request.method, path.path)?.route.action ?? 'unknown');
+  const identity = request.user && request.certificatePem ? checkIdentity(request.user, [request.certificatePem], inputs.inventory, inputs.now) : undefined;
   const message = `the request is ${Math.ceil(bytes / 1024)} KiB, over what dockauth judges (${Math.floor(limit / 1024)} KiB): send a smaller body (a long environment belongs in a file in your home, mounted) [dockauth ${id.slice(0, 8)}]`;
-  return { id, allow: false, message, user: request.user, serial: null, method: request.method, endpoint: request.uri.split('?')[0] as string, action: 'unknown', rule: 'request size', policySha256 };
+  return { id, allow: false, message, user: request.user, serial: identity?.serial ?? null, method: request.method, endpoint, action, rule: 'request size', policySha256: inputs.policy?.sha256 ?? null };
 }
 
 /**

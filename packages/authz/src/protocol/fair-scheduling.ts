@@ -48,3 +48,9 @@ export class PerKeyQueue {
     return next;
   }
 }
+
+/** The client's certificate (PEM) from the end of an AuthZReq, where Go writes RequestPeerCertificates last. */
+export function peekCertificate(tail: Buffer | undefined): string | undefined {
+  const match = tail ? /"RequestPeerCertificates":\["([A-Za-z0-9+/=]+)"/.exec(tail.toString('latin1')) : null;
+  return match ? Buffer.from(match[1] as string, 'base64').toString('utf8') : undefined;
+}

@@ -17,10 +17,11 @@ export interface PluginReply {
  * A body over the server's `largeBody` arrives as its first KEPT_OF_LARGE bytes only, with
  * `length` its real size: its bytes are counted as they arrive and dropped, not held.
  */
-export type PluginHandler = (path: string, body: Buffer, length: number) => PluginReply | Promise<PluginReply>;
+export type PluginHandler = (path: string, body: Buffer, length: number, tail?: Buffer) => PluginReply | Promise<PluginReply>;
 
-/** What is kept of a body over the large-body size: enough for its first fields. */
+/** What is kept of a body over the large-body size: its first bytes (the first fields) and its last (the peer certificates). */
 export const KEPT_OF_LARGE = 4096;
+export const KEPT_TAIL_OF_LARGE = 16 * 1024;
 
 class HttpRequestError extends Error {
   constructor(
@@ -108,7 +109,7 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
   let refused = false;
   let closing = false;
   // For a body over largeBody: its first bytes, and how many of the rest are still to come.
-  let large: { kept: Buffer; remaining: number } | undefined;
+  let large: { kept: Buffer; tail: Buffer; remaining: number } | undefined;
 
   const take = (): Buffer => {
     const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
@@ -153,17 +154,21 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
         throw error;
       }
       keep(data.subarray(headEnd + HEAD_END.length));
-      if (head.contentLength > largeBody) large = { kept: Buffer.alloc(0), remaining: head.contentLength };
+      if (head.contentLength > largeBody) large = { kept: Buffer.alloc(0), tail: Buffer.alloc(0), remaining: head.contentLength };
     }
     let body: Buffer;
+    let tailOfLarge: Buffer | undefined;
     if (large) {
       const data = take();
       const used = Math.min(data.length, large.remaining);
       if (large.kept.length < KEPT_OF_LARGE) large.kept = Buffer.concat([large.kept, data.subarray(0, Math.min(used, KEPT_OF_LARGE - large.kept.length))]);
+      const tail = Buffer.concat([large.tail, data.subarray(0, used)]);
+      large.tail = tail.length > KEPT_TAIL_OF_LARGE ? Buffer.from(tail.subarray(tail.length - KEPT_TAIL_OF_LARGE)) : tail;
       large.remaining -= used;
       keep(data.subarray(used));
       if (large.remaining > 0) return;
       body = large.kept;
+      tailOfLarge = large.tail;
       large = undefined;
     } else {
       if (size < head.contentLength) return;
@@ -176,7 +181,7 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
     busy = true;
     let result: PluginReply | Promise<PluginReply>;
     try {
-      result = handler(request.path, body, request.contentLength);
+      result = handler(request.path, body, request.contentLength, tailOfLarge);
     } catch (error) {
       onError(error as Error);
       return answer(request, INTERNAL_ERROR);

@@ -118,7 +118,7 @@ describe('the plugin over its socket, as dockerd talks to it', () => {
     const records = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(records.slice(-2)).toEqual([
       expect.objectContaining({ user: '', decision: 'deny', rule: 'identity' }),
-      expect.objectContaining({ user, method: 'POST', endpoint: '/v1.41/containers/create', decision: 'deny', rule: 'request size' }),
+      expect.objectContaining({ user, serial: certificate.serial, method: 'POST', endpoint: '/containers/create', action: 'container.create', decision: 'deny', rule: 'request size' }),
     ]);
   });
 

@@ -5,7 +5,7 @@ import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
 import { decide, oversizeDecision, type Decision } from '../engine/decide.js';
-import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, peekRequest } from './fair-scheduling.js';
+import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, peekCertificate, peekRequest } from './fair-scheduling.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
@@ -76,12 +76,13 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   };
 
   const queue = new PerKeyQueue();
-  const authorize = (raw: Buffer, length: number): Promise<PluginReply> => {
+  const authorize = (raw: Buffer, length: number, tail: Buffer | undefined): Promise<PluginReply> => {
     const peeked = peekRequest(raw);
     if (length > MAX_AUTHZ_REQUEST_BYTES) {
-      // Only the head of the call was kept. The root socket's requests are the administrator's.
+      // Only the head and tail of the call were kept. The root socket's requests are the administrator's.
       if (!peeked.tls) return Promise.resolve(ALLOW);
-      return audited(oversizeDecision(peeked, length, MAX_AUTHZ_REQUEST_BYTES, watcher.get().sha256));
+      const request = { ...peeked, certificatePem: peekCertificate(tail) };
+      return audited(oversizeDecision(request, length, MAX_AUTHZ_REQUEST_BYTES, { ...inputs, policy: watcher.get() }));
     }
     if (!peeked.tls) return decideAndAudit(raw);
     return queue.run(peeked.user, () => decideAndAudit(raw));
@@ -120,12 +121,12 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   };
 
   const http = createPluginHttpServer(
-    (path, body, length) => {
+    (path, body, length, tail) => {
       switch (path) {
         case '/Plugin.Activate':
           return ACTIVATED;
         case '/AuthZPlugin.AuthZReq':
-          return authorize(body, length);
+          return authorize(body, length, tail);
         case '/AuthZPlugin.AuthZRes':
           // Responses pass: every decision is made on the request. A create's response
           // tells who made the new object, a removal's that it is gone; others are not parsed.
