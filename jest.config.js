@@ -16,4 +16,6 @@ export default {
     '^.+\\.yaml$': '<rootDir>/test/support/text-transform.cjs',
   },
   testTimeout: 60000,
+  // The real-engine files wait on dockerd far more than they compute: two at a time on two cores.
+  maxWorkers: 2,
 };

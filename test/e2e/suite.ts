@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCKAUTH_BIN, dockauth } from '../support/dockauth.js';
 import { makeTempDir } from '../support/temp.js';
@@ -90,6 +90,32 @@ function plainEngine(build: EngineBuild, named: (title: string) => string, origi
       expect(run(alice, `docker stop -t 1 ${alice.name}-sleeper`).status).toBe(0);
       expect(run(alice, `docker rm ${alice.name}-sleeper`).status).toBe(0);
       expect(containerNames()).not.toContain(`${alice.name}-sleeper`);
+    });
+
+    // Only the suites that ship compose v2 (trixie, sid) run this one.
+    if (build.compose) test(named('docker compose up -d and down -v of a two-service project with a named volume and its default network, as alice'), () => {
+      const project = join(alice.home, 'proj');
+      mkdirSync(project);
+      // The plugin alone cannot fill in -u and no-new-privileges: the compose file says them (the gateway will not need to).
+      const service = (command: string): string =>
+        `    image: ${IMAGE}\n    user: "${alice.uid}:${alice.gid}"\n    security_opt: [no-new-privileges]\n    command: ${command}\n    volumes: [data:/data]\n`;
+      writeFileSync(join(project, 'compose.yaml'), `services:\n  web:\n${service('sh -c "echo up > /data/state; sleep 300"')}  worker:\n${service('sleep 300')}volumes:\n  data: {}\n`);
+      chownSync(project, alice.uid, alice.gid);
+      chownSync(join(project, 'compose.yaml'), alice.uid, alice.gid);
+      const compose = (args: string): ReturnType<typeof run> => run(alice, `cd $HOME/proj && '${build.compose}' ${args}`);
+      const up = compose('up -d');
+      expect({ status: up.status, stderr: up.status === 0 ? '' : up.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(containerNames()).toEqual(expect.arrayContaining(['proj-web-1', 'proj-worker-1']));
+      expect(engine.admin(['volume', 'ls', '-q']).stdout).toContain('proj_data');
+      expect(engine.admin(['network', 'ls', '--format', '{{.Name}}']).stdout).toContain('proj_default');
+      // bob cannot reach into alice's project: not her containers, volume or network.
+      denied(run(bob, `docker run --rm ${self(bob)} -v proj_data:/d ${IMAGE} cat /d/state`), /volume proj_data is not yours/);
+      denied(run(bob, `docker run --rm ${self(bob)} --network proj_default ${IMAGE} true`), /network "proj_default" is not yours/);
+      const down = compose('down -v');
+      expect({ status: down.status, stderr: down.status === 0 ? '' : down.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(containerNames()).not.toEqual(expect.arrayContaining(['proj-web-1']));
+      expect(engine.admin(['volume', 'ls', '-q']).stdout).not.toContain('proj_data');
+      expect(engine.admin(['network', 'ls', '--format', '{{.Name}}']).stdout).not.toContain('proj_default');
     });
 
     test.each([

@@ -100,7 +100,11 @@ async function targetOwnershipProblem(request: ActionRequest, context: RuleConte
     case 'volume':
       return ownVolumeProblem(target, context, action);
     case 'network': {
-      if (action === 'network.inspect' || action === 'network.connect' || action === 'network.disconnect') return ownNetworkProblem(target, context, action);
+      if (action === 'network.inspect') {
+        // A network that does not exist is dockerd's to answer (404): compose asks before it creates.
+        return (await context.docker.network(target)) ? ownNetworkProblem(target, context, action) : '';
+      }
+      if (action === 'network.connect' || action === 'network.disconnect') return ownNetworkProblem(target, context, action);
       // Removing needs the network to be the user's own, not merely shared with them.
       const info = await context.docker.network(target);
       if (!info) return '';

@@ -248,6 +248,7 @@ describe('other users\' objects, by name', () => {
     ['the shared bridge', create({ NetworkMode: 'bridge' })],
     ['a compose-style network create', request('POST', '/networks/create', { Name: 'proj_default', Driver: 'bridge', Internal: false, Attachable: false, Labels: { 'com.docker.compose.network': 'default' }, IPAM: { Driver: 'default', Config: [], Options: {} }, Options: {} })],
     ['removing her own network', request('DELETE', '/networks/alicenet')],
+    ['asking after a network that does not exist yet (compose does, before it creates one)', request('GET', '/networks/proj_default')],
   ])('%s is allowed', async (_case, req) => {
     expect(await verdict(req)).toBe('allow');
   });
