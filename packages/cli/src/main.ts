@@ -1,18 +1,7 @@
-import { CommanderError } from 'commander';
 import { buildProgram, type CommandResult } from './cli.js';
 import type { Context } from './context.js';
+import { errorOutcome } from './exit-mapping.js';
 import { Output } from './output.js';
-
-interface ExitingError {
-  message: string;
-  exitCode: 1 | 2;
-  hint?: string;
-}
-
-function isDockauthError(error: unknown): error is ExitingError {
-  const code = (error as { exitCode?: unknown } | null)?.exitCode;
-  return error instanceof Error && (code === 1 || code === 2) && !(error instanceof CommanderError);
-}
 
 /** Runs the command line; returns the exit code (0 done, 1 failed at run time, 2 bad usage or input). */
 export async function main(argv: string[]): Promise<number> {
@@ -28,22 +17,18 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
+    const outcome = errorOutcome(error);
+    if (outcome.kind === 'quiet') return outcome.exitCode;
     const out = context?.out ?? new Output(json);
-    if (error instanceof CommanderError) {
-      // Help and --version end with code 0; every other commander error is bad usage.
-      return error.exitCode === 0 ? 0 : 2;
+    if (outcome.kind === 'dockauth') {
+      out.error(outcome.message, outcome.hint);
+      out.result({ changed: false, error: outcome.message, hint: outcome.hint ?? null, exitCode: outcome.exitCode });
+    } else {
+      out.error(`unexpected failure (this is a bug in dockauth): ${outcome.message}`, 'run again with DOCKAUTH_DEBUG=1 for the stack trace and report it');
+      out.result({ changed: false, error: outcome.message, exitCode: 1 });
     }
-    if (isDockauthError(error)) {
-      out.error(error.message, error.hint);
-      out.result({ changed: false, error: error.message, hint: error.hint ?? null, exitCode: error.exitCode });
-      if (process.env.DOCKAUTH_DEBUG === '1') console.error(error);
-      return error.exitCode;
-    }
-    out.error(`unexpected failure (this is a bug in dockauth): ${(error as Error)?.message ?? String(error)}`,
-      'run again with DOCKAUTH_DEBUG=1 for the stack trace and report it');
-    out.result({ changed: false, error: String((error as Error)?.message ?? error), exitCode: 1 });
     if (process.env.DOCKAUTH_DEBUG === '1') console.error(error);
-    return 1;
+    return outcome.exitCode;
   }
 }
 
