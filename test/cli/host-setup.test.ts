@@ -38,15 +38,37 @@ describe('host setup: profile.d, subordinate ids, systemd units, docker contexts
     const subgid = join(temp.dir, 'subgid');
     writeFileSync(subuid, '# ranges\nroot:100000:65536\n');
     writeFileSync(subgid, 'root:100000:65536\n');
-    const args = ['subid', 'add', 'dockremap', '--subuid', subuid, '--subgid', subgid, '--login-defs', join(temp.dir, 'none')];
+    // nobody: an account every system has (ranges go only to accounts that exist).
+    const args = ['subid', 'add', 'nobody', '--subuid', subuid, '--subgid', subgid, '--login-defs', join(temp.dir, 'none')];
     expect(run(...args)).toMatchObject({ status: 0, json: { changed: true, subuid: { start: 165536, count: 65536 } } });
-    expect(readFileSync(subuid, 'utf8')).toBe('# ranges\nroot:100000:65536\ndockremap:165536:65536\n');
+    expect(readFileSync(subuid, 'utf8')).toBe('# ranges\nroot:100000:65536\nnobody:165536:65536\n');
     expect(run(...args).json.changed).toBe(false);
     writeFileSync(subgid, 'root:100000:65536\nbroken line\n');
     const before = snapshotTree(temp.dir);
     const refused = dockauth(['--dir', state, ...args]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`${subgid}: line 2 is not NAME:START:COUNT`);
+    expect(snapshotTree(temp.dir)).toEqual(before);
+  });
+
+  test('subid add --count takes a number of ids (100000 is not "days"); refuses zero, words and an unknown account, writing nothing', () => {
+    const subuid = join(temp.dir, 'count-subuid');
+    const subgid = join(temp.dir, 'count-subgid');
+    writeFileSync(subuid, 'root:100000:65536\n');
+    writeFileSync(subgid, 'root:100000:65536\n');
+    const files = ['--subuid', subuid, '--subgid', subgid, '--login-defs', join(temp.dir, 'none')];
+    const big = run('subid', 'add', 'nobody', '--count', '100000', ...files);
+    expect(big).toMatchObject({ status: 0, json: { changed: true, subuid: { start: 165536, count: 100000 }, subgid: { start: 165536, count: 100000 } } });
+    expect(readFileSync(subgid, 'utf8')).toBe('root:100000:65536\nnobody:165536:100000\n');
+    const before = snapshotTree(temp.dir);
+    for (const count of ['0', '-5', 'lots', '1.5', '99999999999']) {
+      const refused = dockauth(['--dir', state, 'subid', 'add', 'daemon', '--count', count, ...files]);
+      expect({ count, status: refused.status, stderr: refused.stderr }).toEqual({ count, status: 2, stderr: expect.stringContaining('is not a number of ids') });
+    }
+    const ghost = dockauth(['--dir', state, 'subid', 'add', 'nosuchuser4711', ...files]);
+    expect(ghost.status).toBe(2);
+    expect(ghost.stderr).toContain('no such account');
+    expect(ghost.stderr).toContain('useradd --system nosuchuser4711');
     expect(snapshotTree(temp.dir)).toEqual(before);
   });
 

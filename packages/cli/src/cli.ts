@@ -203,8 +203,11 @@ Examples:
     .option('--subgid <PATH>', 'the subgid file', '/etc/subgid')
     .option('--login-defs <PATH>', 'where SUB_UID_MIN/MAX/COUNT come from', '/etc/login.defs')
     .addHelpText('after', `
-Example:
-  $ dockauth subid add dockremap        dockremap:100000:65536 in both files (for userns-remap: default)`)
+Examples:
+  $ useradd --system dockremap && dockauth subid add dockremap
+                                        dockremap:100000:65536 in both files (for userns-remap: default)
+  $ dockauth subid add alice --count 100000
+                                        a wider range for rootless Docker (NAME must be an existing account)`)
     .action(action(async () => (await import('./commands/subid-add.js')).subidAddCommand));
 
   program.command('systemd')

@@ -1,10 +1,9 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { validateLoginName } from '@dockauth/ca';
+import { InputError, validateLoginName } from '@dockauth/ca';
 import { allocateSubids, parseLoginDefs, subidLimits } from '@dockauth/profile-d';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
-import { daysOption } from '../store-access.js';
 import { lookupAccounts } from '../system/accounts.js';
 
 export interface SubidAddOptions extends GlobalOptions {
@@ -17,12 +16,37 @@ export interface SubidAddOptions extends GlobalOptions {
 const readOrEmpty = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 const modeOf = (path: string): number => (existsSync(path) ? lstatSync(path).mode & 0o7777 : 0o644);
 
+/** The largest id a 32-bit uid_t holds; no range can be wider. */
+const MAX_IDS = 4_294_967_295;
+
+/** --count: a whole number of ids, at least 1 (login.defs' limits bound it further). */
+export function parseCount(value: string): number {
+  const count = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(count >= 1 && count <= MAX_IDS)) {
+    throw new InputError(`failed to read --count: ${JSON.stringify(value)} is not a number of ids (a whole number from 1 to ${MAX_IDS})`, {
+      hint: 'for example --count 65536',
+    });
+  }
+  return count;
+}
+
+function requireAccountForSubids(name: string): { uid: number } {
+  const account = lookupAccounts([name]).get(name);
+  if (!account) {
+    throw new InputError(`failed to add subordinate ids for ${JSON.stringify(name)}: no such account (getent passwd ${name}); nothing was written`, {
+      hint: `create the account first: useradd --system ${name} && dockauth subid add ${name}`,
+    });
+  }
+  return account;
+}
+
 /** Allocates a subordinate uid/gid range for userns-remap or rootless use; a name that has one keeps it. */
 export async function subidAddCommand(context: Context, options: SubidAddOptions, args: unknown[]): Promise<CommandResult> {
   const name = validateLoginName(String(args[0]));
-  const count = options.count === undefined ? undefined : daysOption(options.count, '--count');
+  const count = options.count === undefined ? undefined : parseCount(options.count);
+  // Ranges for a name nobody has would be taken by whoever gets that name later.
+  const { uid } = requireAccountForSubids(name);
   const defs = parseLoginDefs(readOrEmpty(options.loginDefs));
-  const uid = lookupAccounts([name]).get(name)?.uid;
   const allocation = allocateSubids({
     owner: name,
     uid,
