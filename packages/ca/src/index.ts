@@ -12,6 +12,7 @@ export type { CreateCaOptions, CaMaterial } from './create-ca.js';
 export type { ImportCaOptions } from './import-ca.js';
 export { parseCertificatePem, type CertificateInfo } from './ca-certificate.js';
 export { pemToDer } from './der/der-reader.js';
+export { crlDates } from './crl-dates.js';
 
 // Making or importing a CA is rare: these load their modules on call.
 export const createCa: typeof import('./create-ca.js').createCa = async (...args) => (await import('./create-ca.js')).createCa(...args);
