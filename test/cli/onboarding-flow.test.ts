@@ -1,6 +1,7 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { dockauth } from '../support/dockauth.js';
+import { dockauth, dockauthAsync } from '../support/dockauth.js';
 import { openssl } from '../support/openssl.js';
 import { makeTempDir } from '../support/temp.js';
 import { createUser, describeAsRoot, removeUser, type LocalUser } from '../support/users.js';
@@ -137,21 +138,54 @@ describeAsRoot('ca init → server issue → daemon configure → user add', () 
     expect(dockauth([...base(), 'user', 'revoke', bob.name])).toMatchObject({ status: 0, json: { changed: false } });
   });
 
-  test('doctor is clean on this setup, then reports a lax CA key with its fix and exits 1', () => {
+  test('doctor is clean on this setup (a stand-in plugin answering), then reports a lax CA key and an exposed user key with their fixes and exits 1', async () => {
+    // The plugin as dockerd sees it: a unix socket answering Plugin.Activate.
+    const pluginSocket = join(temp.dir, 'dockauth.sock');
+    const plugin = createServer((req, res) => req.resume().on('end', () => res.end(req.url === '/Plugin.Activate' ? '{"Implements":["authz"]}' : '{}')));
+    await new Promise<void>((resolve) => plugin.listen(pluginSocket, resolve));
     const keyPath = join(state, 'ca-key.pem');
-    const args = [...base(), 'doctor', '--daemon-json', daemonJson, '--socket', join(temp.dir, 'no.sock')];
-    const healthy = dockauth(args);
-    expect(healthy.json.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([]);
-    expect(healthy.status).toBe(0);
-    chmodSync(keyPath, 0o644);
+    const args = [...base(), 'doctor', '--daemon-json', daemonJson, '--socket', join(temp.dir, 'no.sock'), '--plugin-socket', pluginSocket];
     try {
-      const sick = dockauth(args);
-      expect(sick.status).toBe(1);
-      expect(sick.json.findings).toContainEqual(
-        expect.objectContaining({ severity: 'error', check: 'ca-key', fix: `chmod 600 ${keyPath}` }),
-      );
+      const healthy = await dockauthAsync(args);
+      expect(healthy.json.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([]);
+      expect(healthy.json.findings).toContainEqual(expect.objectContaining({ severity: 'ok', check: 'plugin' }));
+      expect(healthy.json.findings).toContainEqual(expect.objectContaining({ severity: 'ok', check: 'policy' }));
+      expect(healthy.json.findings).toContainEqual(expect.objectContaining({ severity: 'ok', check: 'crl' }));
+      expect(healthy.json.findings).toContainEqual(expect.objectContaining({ severity: 'ok', check: 'server-certificate' }));
+      expect(healthy.status).toBe(0);
+      chmodSync(keyPath, 0o644);
+      try {
+        const sick = await dockauthAsync(args);
+        expect(sick.status).toBe(1);
+        expect(sick.json.findings).toContainEqual(expect.objectContaining({ severity: 'error', check: 'ca-key', fix: `chmod 600 ${keyPath}` }));
+      } finally {
+        chmodSync(keyPath, 0o600);
+      }
+      // A user's key others could read has been exposed: an error, and the fix is a new key.
+      const [alice] = users as [LocalUser, LocalUser];
+      const aliceKey = join(alice.home, '.docker', 'key.pem');
+      chmodSync(aliceKey, 0o644);
+      try {
+        const exposed = await dockauthAsync(args);
+        expect(exposed.status).toBe(1);
+        expect(exposed.json.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([
+          {
+            severity: 'error',
+            check: 'user-key',
+            message: `${alice.name}: ${aliceKey} (mode 0644, uid ${alice.uid}) is readable by its group (gid ${alice.gid}) and every local user: the key is exposed`,
+            fix: `dockauth user revoke ${alice.name} --reason keyCompromise && dockauth user add ${alice.name}`,
+          },
+        ]);
+      } finally {
+        chmodSync(aliceKey, 0o600);
+      }
+      // The plugin gone: dockerd would deny everything.
+      plugin.close();
+      const down = await dockauthAsync(args);
+      expect(down.status).toBe(1);
+      expect(down.json.findings).toContainEqual(expect.objectContaining({ severity: 'error', check: 'plugin', fix: 'systemctl enable --now dockauth-authz.service' }));
     } finally {
-      chmodSync(keyPath, 0o600);
+      plugin.close();
     }
   });
 });

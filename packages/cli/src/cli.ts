@@ -257,6 +257,19 @@ Example:
     .description('check the CA, the daemon configuration, users\' files, the docker socket and the engine\'s known plugin bypasses')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
     .option('--socket <PATH>', 'the local docker socket', '/var/run/docker.sock')
+    .option('--plugin-socket <PATH>', 'where dockerd finds the authorization plugin', '/run/docker/plugins/dockauth.sock')
+    .option('--policy <FILE>', 'the plugin\'s policy (default: DIR/policy.yaml)')
+    .option('--docker-group <NAME>', 'the group dockerd gives its socket to', 'docker')
+    .option('--profile-root <DIR>', 'check the login snippets of the system mounted at DIR (an image, a chroot)', '/')
+    .addHelpText('after', `
+Checks: the CA key, certificate and CRL expiry, daemon.json and the certificate dockerd serves,
+the policy, the plugin answering on its socket, profile.d, every user's files (a key others can
+read is exposed: revoke it), the docker socket and the docker group, the engine's known bypasses.
+Each problem comes with the command that fixes it; exit 1 when any error is found.
+
+Examples:
+  $ dockauth doctor
+  $ dockauth doctor --json | jq '.findings[] | select(.severity == "error")'`)
     .action(action(async () => (await import('./commands/doctor.js')).doctorCommand));
 
   return program;

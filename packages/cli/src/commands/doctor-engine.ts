@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { Finding } from './doctor.js';
+import type { Finding } from '../doctor/finding.js';
 
 /**
  * The oldest Engine API version the plugin checks requests for. The plugin's own constant
