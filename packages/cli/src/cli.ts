@@ -164,6 +164,19 @@ Examples:
     .option('--audit <FILE>', 'the plugin\'s audit log, where the revocation is recorded if it exists', '/var/log/dockauth/audit.log')
     .action(action(async () => (await import('./commands/user-revoke.js')).userRevokeCommand));
 
+  user.command('remove')
+    .description('offboard users: revoke their certificates, remove what dockauth installed in their homes, stop their containers')
+    .argument('<NAME...>')
+    .option('--docker-socket <PATH>', 'dockerd\'s root socket (default: $DOCKER_HOST if unix://, else /var/run/docker.sock); "none": leave their containers')
+    .option('--audit <FILE>', 'the plugin\'s audit log, where the removal is recorded if it exists', '/var/log/dockauth/audit.log')
+    .addHelpText('after', `
+Examples:
+  $ dockauth user remove alice             alice's certificates revoked (cessationOfOperation); ~alice/.docker/cert.pem,
+                                           ca.pem and key.pem removed if they are exactly what dockauth installed
+                                           (anything else there is left and listed); her containers stopped
+  $ dockauth user remove alice bob --dry-run   the plan: what would be revoked, removed and stopped`)
+    .action(action(async () => (await import('./commands/user-remove.js')).userRemoveCommand));
+
   program.command('sign')
     .description('sign a CSR for a user who keeps their own private key')
     .requiredOption('--csr <FILE>', 'the PEM certificate request')

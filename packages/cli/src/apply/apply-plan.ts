@@ -5,6 +5,7 @@ import { syncFilesystems } from './sync-filesystems.js';
 import { readRegularFile } from '../system/regular-file.js';
 import { asOwner } from './as-owner.js';
 import type { Change, ChangeOutcome, DirectoryChange, FileChange, Owner, Plan } from './plan.js';
+import { assessRemoval, removeFile } from './remove-file.js';
 
 export interface ApplyOptions {
   dryRun: boolean;
@@ -125,7 +126,13 @@ function backupName(path: string, now: Date): string {
 
 function assessPlan(plan: Plan): ChangeOutcome[] {
   const planned = new Set<string>();
-  return plan.changes.map((change) => (change.kind === 'directory' ? assessDirectory(change, planned) : assessFile(change, planned)));
+  return plan.changes.map((change) => {
+    if (change.kind === 'remove') {
+      assertSafeParent(change.path, change.owner, planned);
+      return assessRemoval(change);
+    }
+    return change.kind === 'directory' ? assessDirectory(change, planned) : assessFile(change, planned);
+  });
 }
 
 /**
@@ -148,6 +155,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplyResult {
 }
 
 function writeChange(change: Change, outcome: ChangeOutcome, now: Date): void {
+  if (change.kind === 'remove') return removeFile(change);
   if (change.kind === 'directory') {
     if (outcome.action === 'create') mkdirSync(change.path, { mode: change.mode });
     const stats = lstatSync(change.path);
@@ -188,7 +196,7 @@ export function applyPlans(plans: readonly Plan[], options: { now?: Date } = {})
         const outcome = assessed[at] as ChangeOutcome;
         if (outcome.action === 'unchanged') return;
         asOwner(change.owner, () => {
-          if (change.kind === 'directory') return writeChange(change, outcome, now);
+          if (change.kind !== 'file') return writeChange(change, outcome, now);
           keepBackup(change, outcome, now);
           files.push({ temporary: stageFile(change.path, change.content, change.mode), path: change.path, owner: change.owner });
         });

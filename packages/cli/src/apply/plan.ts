@@ -25,14 +25,25 @@ export interface DirectoryChange {
   owner?: Owner;
 }
 
-export type Change = FileChange | DirectoryChange;
+/**
+ * A file taken away: only while it still holds exactly `expected` (what the planner
+ * checked it to be), and with the rights of `owner`.
+ */
+export interface RemoveChange {
+  kind: 'remove';
+  path: string;
+  expected: Buffer;
+  owner?: Owner;
+}
+
+export type Change = FileChange | DirectoryChange | RemoveChange;
 
 /** What a command will do to the file system; computed first, then applied by applyPlan. */
 export interface Plan {
   changes: Change[];
 }
 
-export type Action = 'create' | 'update' | 'unchanged';
+export type Action = 'create' | 'update' | 'remove' | 'unchanged';
 
 export interface ChangeOutcome {
   path: string;

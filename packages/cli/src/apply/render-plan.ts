@@ -10,6 +10,10 @@ export function renderPlan(plan: Plan, result: ApplyResult): string[] {
     const outcome = result.outcomes[index];
     if (!outcome || outcome.action === 'unchanged') return;
     const owner = change.owner ? `, owner ${change.owner.name}` : '';
+    if (change.kind === 'remove') {
+      lines.push(`would remove ${change.path}${owner ? ` (${owner.slice(2)})` : ''}`);
+      return;
+    }
     lines.push(`would ${outcome.action} ${change.kind === 'directory' ? 'directory ' : ''}${change.path} (mode ${octal(change.mode)}${owner})`);
     if (change.kind === 'file' && !change.secret && outcome.action === 'update' && outcome.before !== undefined) {
       lines.push(...lineDiff(outcome.before, change.content).map((line) => `    ${line}`));

@@ -19,7 +19,7 @@ export interface UserRevokeOptions extends GlobalOptions {
  * policy on its own: each is stopped and its restart policy turned off. Returns what was
  * done, or throws a run-time error that says the revocation itself stands.
  */
-async function endRunningWork(context: Context, users: string[], options: UserRevokeOptions): Promise<Record<string, StoppedContainers>> {
+export async function endRunningWork(context: Context, users: string[], options: UserRevokeOptions): Promise<Record<string, StoppedContainers>> {
   const fromEnvironment = /^unix:\/\/(\/.+)$/.exec(process.env.DOCKER_HOST ?? '')?.[1];
   const socket = options.dockerSocket ?? fromEnvironment ?? '/var/run/docker.sock';
   const done: Record<string, StoppedContainers> = {};
@@ -42,6 +42,15 @@ async function endRunningWork(context: Context, users: string[], options: UserRe
   return done;
 }
 
+/** One record per user in the plugin's audit log (when the file exists): what the administrator did. */
+export function auditAdminAction(context: Context, audit: string | undefined, action: string, users: string[], details: (user: string) => Record<string, unknown>): void {
+  const path = audit ?? '/var/log/dockauth/audit.log';
+  if (!existsSync(path)) return;
+  for (const user of users) {
+    appendFileSync(path, `${JSON.stringify({ time: context.now().toISOString(), user, action, decision: 'admin', ...details(user) })}\n`);
+  }
+}
+
 /** Revokes every valid certificate of the named users and publishes the CRL. */
 export async function userRevokeCommand(context: Context, options: UserRevokeOptions, args: unknown[]): Promise<CommandResult> {
   const names = ((args[0] as string[] | undefined) ?? []).map((name) => validateLoginName(name));
@@ -59,12 +68,7 @@ export async function userRevokeCommand(context: Context, options: UserRevokeOpt
     }
     const { revoked } = await store.revokeSerials(serials, reason);
     const containers = await endRunningWork(context, names.filter((user) => !unknown.includes(user)), options);
-    const audit = options.audit ?? '/var/log/dockauth/audit.log';
-    if (existsSync(audit)) {
-      for (const user of names) {
-        appendFileSync(audit, `${JSON.stringify({ time: context.now().toISOString(), user, action: 'user.revoke', decision: 'admin', serials: revoked.filter((record) => record.user === user).map((record) => record.serial), reason, ...containers[user] })}\n`);
-      }
-    }
+    auditAdminAction(context, options.audit, 'user.revoke', names, (user) => ({ serials: revoked.filter((record) => record.user === user).map((record) => record.serial), reason, ...containers[user] }));
     for (const record of revoked) context.out.say(`${record.user}: revoked certificate ${record.serial} (${reason})`);
     if (revoked.length === 0) context.out.say('nothing to revoke: no valid certificate left for these users');
     else context.out.say('The plugin refuses these certificates from now on; the CRL is in ' + `${context.dir}/crl.pem`);
