@@ -119,9 +119,13 @@ function assessFile(change: FileChange, planned: Set<string>): ChangeOutcome {
   };
 }
 
+/** PATH.dockauth-backup-<UTC second>, with .1, .2, ... when a backup of that second exists (names still sort by time). */
 function backupName(path: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${path}.dockauth-backup-${stamp}`;
+  const base = `${path}.dockauth-backup-${stamp}`;
+  let name = base;
+  for (let count = 1; lstatOrUndefined(name); count++) name = `${base}.${count}`;
+  return name;
 }
 
 function assessPlan(plan: Plan): ChangeOutcome[] {
