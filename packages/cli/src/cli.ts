@@ -99,9 +99,8 @@ Examples:
     .option('--days <N>', 'validity of the new certificate')
     .action(action(async () => (await import('./commands/server-issue.js')).serverRenewCommand));
 
-  program.command('daemon')
-    .description('the Docker daemon\'s configuration')
-    .command('configure')
+  const daemon = program.command('daemon').description('the Docker daemon\'s configuration');
+  daemon.command('configure')
     .description('merge TLS, hosts and the authorization plugin into daemon.json')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
     .option('--listen <URL>', 'TCP address to listen on, with its port', 'tcp://0.0.0.0:2376')
@@ -117,6 +116,18 @@ Examples:
       /etc/docker/daemon.json with tls, tlsverify, certificates, hosts and authorization-plugins;
       every other key kept; the old file kept as daemon.json.dockauth-backup-<time>`)
     .action(action(async () => (await import('./commands/daemon-configure.js')).daemonConfigureCommand));
+  daemon.command('unconfigure')
+    .description('put daemon.json and the docker.service drop-in back as they were before daemon configure')
+    .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
+    .option('--systemd-dropin <PATH>', 'the drop-in daemon configure wrote', '/etc/systemd/system/docker.service.d/dockauth.conf')
+    .addHelpText('after', `
+Examples:
+  $ dockauth daemon unconfigure
+      daemon.json restored byte for byte from the backup daemon configure kept (or removed, if
+      dockauth created it); if it changed since, only dockauth's keys (tls*, its hosts, the
+      dockauth plugin, the log bounds it added) are taken out; the drop-in removed
+  $ dockauth daemon unconfigure --dry-run      the plan, as a diff`)
+    .action(action(async () => (await import('./commands/daemon-unconfigure.js')).daemonUnconfigureCommand));
 
   const user = program.command('user').description('users and their client certificates');
   user.command('add')

@@ -4,6 +4,7 @@
  */
 export { GeneratorInputError } from './errors.js';
 export { mergeDaemonConfig, renderDaemonConfig, checkListenUrl, PLUGIN_NAME, type DaemonSettings, type MergedDaemonConfig } from './daemon-config.js';
+export { unmergeDaemonConfig, type UnmergedDaemonConfig } from './daemon-unconfig.js';
 export { effectiveExecStart, withoutHostFlags, hostFlags, splitCommandLine } from './systemd/exec-start.js';
 export { dockerServiceDropin, DEFAULT_LOCAL_SOCKET, type DockerDropin } from './systemd/docker-dropin.js';
 export { authzServiceUnit, renewServiceUnit, renewTimerUnit, AUTHZ_SERVICE, RENEW_SERVICE, RENEW_TIMER, type UnitInput } from './systemd/units.js';
