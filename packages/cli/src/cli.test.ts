@@ -33,6 +33,13 @@ describe('the command line', () => {
     expect(parse(['daemon', 'configure', '--no-authz'])).toMatchObject({ authz: false, listen: 'tcp://0.0.0.0:2376', daemonJson: '/etc/docker/daemon.json' });
   });
 
+  test('offboarding and doctor: argv → options', () => {
+    expect(parse(['user', 'remove', 'alice', 'bob', '--docker-socket', 'none'])).toMatchObject({ dockerSocket: 'none', audit: '/var/log/dockauth/audit.log', args: [['alice', 'bob']] });
+    expect(parse(['daemon', 'unconfigure', '--dry-run'])).toMatchObject({ dryRun: true, daemonJson: '/etc/docker/daemon.json', systemdDropin: '/etc/systemd/system/docker.service.d/dockauth.conf' });
+    expect(parse(['doctor', '--policy', '/p.yaml'])).toMatchObject({ pluginSocket: '/run/docker/plugins/dockauth.sock', policy: '/p.yaml', dockerGroup: 'docker', profileRoot: '/', socket: '/var/run/docker.sock' });
+    expect(parse(['subid', 'add', 'alice', '--count', '100000'])).toMatchObject({ count: '100000', args: ['alice'] });
+  });
+
   test('the version matches the package', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);

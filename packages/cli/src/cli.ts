@@ -40,9 +40,16 @@ Setting up a host, as root:
   $ dockauth daemon configure                      TLS + plugin settings merged into /etc/docker/daemon.json
   $ dockauth user add alice bob --group physics    ~alice/.docker/{ca,cert,key}.pem, ...
   $ dockauth user revoke bob                       bob's certificate stops working at once
+  $ dockauth doctor                                every problem found, each with the command that fixes it
+
+Taking it away again:
+  $ dockauth user remove carol                     revoked, ~carol/.docker/{ca,cert,key}.pem removed (only
+                                                   what dockauth installed), her containers stopped
+  $ dockauth daemon unconfigure                    daemon.json and the drop-in back as they were before
 
 Every command takes --dir, --json, --dry-run and -y, before or after its name.
-Exit codes: 0 done (changed or not), 1 failed at run time, 2 bad usage or bad input (nothing changed).`,
+Exit codes: 0 done (changed or not), 1 failed at run time, 2 bad usage or bad input (nothing changed),
+130 interrupted at a prompt.`,
     );
 
   const action = (load: () => Promise<Runner>) =>
@@ -278,7 +285,7 @@ Example:
     .action(action(async () => (await import('./commands/authz.js')).authzCheckCommand));
 
   program.command('doctor')
-    .description('check the CA, the daemon configuration, users\' files, the docker socket and the engine\'s known plugin bypasses')
+    .description('check the setup: CA, certificates and CRL, daemon.json, the plugin and its policy, profile.d, users\' keys, the docker socket and group, the engine\'s known plugin bypasses')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
     .option('--socket <PATH>', 'the local docker socket', '/var/run/docker.sock')
     .option('--plugin-socket <PATH>', 'where dockerd finds the authorization plugin', '/run/docker/plugins/dockauth.sock')
