@@ -242,13 +242,13 @@ Examples:
     .action(action(async () => (await import('./commands/subid-add.js')).subidAddCommand));
 
   program.command('systemd')
-    .description('write the plugin\'s service and the daily renewal timer')
+    .description('write the plugin\'s socket and service, and the daily renewal timer')
     .option('--out <DIR>', 'unit directory', '/etc/systemd/system')
     .option('--exec <CMD>', 'how units start dockauth (default: this node and this dockauth)')
     .option('--within <DAYS>', 'the timer renews what expires within DAYS', '30')
     .addHelpText('after', `
 Example:
-  $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.service dockauth-renew.timer`)
+  $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.socket dockauth-authz.service dockauth-renew.timer`)
     .action(action(async () => (await import('./commands/systemd.js')).systemdCommand));
 
   const authz = program.command('authz').description('the authorization plugin');

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AUTHZ_SERVICE, RENEW_SERVICE, RENEW_TIMER, authzServiceUnit, renewServiceUnit, renewTimerUnit } from '@dockauth/profile-d';
+import { AUTHZ_SERVICE, AUTHZ_SOCKET, RENEW_SERVICE, RENEW_TIMER, authzServiceUnit, authzSocketUnit, renewServiceUnit, renewTimerUnit } from '@dockauth/profile-d';
 import { InputError } from '@dockauth/ca';
 import { applyPlan } from '../apply/apply-plan.js';
 import { missingDirectories } from '../apply/missing-directories.js';
@@ -28,6 +28,7 @@ export async function systemdCommand(context: Context, options: SystemdOptions):
   const out = resolve(options.out);
   const input = { exec, dir: context.dir };
   const units: Array<[string, string]> = [
+    [AUTHZ_SOCKET, authzSocketUnit()],
     [AUTHZ_SERVICE, authzServiceUnit(input)],
     [RENEW_SERVICE, renewServiceUnit({ ...input, withinDays })],
     [RENEW_TIMER, renewTimerUnit()],
@@ -38,7 +39,7 @@ export async function systemdCommand(context: Context, options: SystemdOptions):
   const verb = context.dryRun ? 'would write' : result.changed ? 'wrote' : 'unchanged:';
   for (const [name] of units) context.out.say(`${verb} ${join(out, name)}`);
   if (result.changed && !context.dryRun) {
-    context.out.say(`Next: systemctl daemon-reload && systemctl enable --now ${AUTHZ_SERVICE} ${RENEW_TIMER}`);
+    context.out.say(`Next: systemctl daemon-reload && systemctl enable --now ${AUTHZ_SOCKET} ${AUTHZ_SERVICE} ${RENEW_TIMER}`);
   }
   return { changed: result.changed, dryRun: context.dryRun, units: units.map(([name]) => join(out, name)), exec };
 }

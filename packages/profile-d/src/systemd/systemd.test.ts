@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   authzServiceUnit,
+  authzSocketUnit,
   dockerServiceDropin,
   effectiveExecStart,
   hostFlags,
@@ -67,6 +68,18 @@ describe('dockauth units', () => {
     expect(effectiveExecStart([unit])).toBe('/usr/local/sbin/dockauth authz serve --dir /etc/dockauth');
   });
 
+  test('systemd holds the plugin\'s socket (root only, before docker.service); the service requires it and starts after it', () => {
+    const socket = authzSocketUnit();
+    expect(socket).toMatch(/^\[Socket\]\nListenStream=\/run\/docker\/plugins\/dockauth\.sock\nSocketMode=0600\nSocketUser=root\nSocketGroup=root$/m);
+    expect(socket).toMatch(/^Before=docker\.service$/m);
+    expect(socket).toMatch(/^WantedBy=sockets\.target$/m);
+    expect(authzSocketUnit({ socket: '/run/docker/plugins/other.sock' })).toMatch(/^ListenStream=\/run\/docker\/plugins\/other\.sock$/m);
+    const service = authzServiceUnit(input);
+    expect(service).toMatch(/^Requires=dockauth-authz\.socket$/m);
+    expect(service).toMatch(/^After=dockauth-authz\.socket( |$)/m);
+    expect(service).toMatch(/^Also=dockauth-authz\.socket$/m);
+  });
+
   test('the renewal service renews the server and then every user; the timer runs daily', () => {
     const service = renewServiceUnit({ ...input, withinDays: 30 });
     expect(service.match(/^ExecStart=.*$/gm)).toEqual([
@@ -81,6 +94,7 @@ describe('dockauth units', () => {
     try {
       const exec = { exec: '/bin/true', dir: '/etc/dockauth' };
       const files: Array<[string, string]> = [
+        ['dockauth-authz.socket', authzSocketUnit()],
         ['dockauth-authz.service', authzServiceUnit(exec)],
         ['dockauth-renew.service', renewServiceUnit({ ...exec, withinDays: 30 })],
         ['dockauth-renew.timer', renewTimerUnit()],

@@ -6,14 +6,46 @@ export interface UnitInput {
 }
 
 export const AUTHZ_SERVICE = 'dockauth-authz.service';
+export const AUTHZ_SOCKET = 'dockauth-authz.socket';
+/** Where dockerd looks for a plugin named dockauth. */
+export const AUTHZ_SOCKET_PATH = '/run/docker/plugins/dockauth.sock';
 export const RENEW_SERVICE = 'dockauth-renew.service';
 export const RENEW_TIMER = 'dockauth-renew.timer';
 
 const header = (what: string): string[] => [`# ${what}`, '# Written by `dockauth systemd`; edits are lost when it runs again.'];
 
 /**
+ * The plugin's socket, held by systemd (socket activation): dockerd refuses every request,
+ * after about 30 s of retries, whenever it cannot connect to its plugin. With systemd
+ * listening, a connection made while the service restarts waits in the kernel's queue
+ * and is answered by the next process, so a restart costs dockerd only the restart.
+ */
+export function authzSocketUnit(input: { socket?: string } = {}): string {
+  return [
+    ...header('The socket dockerd reaches the dockauth authorization plugin on.'),
+    '[Unit]',
+    'Description=dockauth Docker authorization plugin socket',
+    'Documentation=man:dockauth(8)',
+    'Before=docker.service',
+    '',
+    '[Socket]',
+    `ListenStream=${input.socket ?? AUTHZ_SOCKET_PATH}`,
+    // Only dockerd (root) may talk to the plugin: whoever can call it can feed it forged responses.
+    'SocketMode=0600',
+    'SocketUser=root',
+    'SocketGroup=root',
+    'DirectoryMode=0755',
+    '',
+    '[Install]',
+    'WantedBy=sockets.target',
+    '',
+  ].join('\n');
+}
+
+/**
  * The authorization plugin: up before dockerd (which denies every request while
- * its plugin is down), and restarted at once if it dies.
+ * its plugin is down), and restarted at once if it dies. It serves the socket
+ * systemd holds (dockauth-authz.socket), so requests made meanwhile wait rather than fail.
  */
 export function authzServiceUnit(input: UnitInput): string {
   return [
@@ -22,12 +54,15 @@ export function authzServiceUnit(input: UnitInput): string {
     'Description=dockauth Docker authorization plugin',
     'Documentation=man:dockauth(8)',
     'Before=docker.service',
-    'After=local-fs.target',
+    // Activated by its socket: required, and ordered after it (systemd.socket(5)).
+    `Requires=${AUTHZ_SOCKET}`,
+    `After=${AUTHZ_SOCKET} local-fs.target`,
     '',
     '[Service]',
     `ExecStart=${input.exec} authz serve --dir ${input.dir}`,
     'Restart=always',
-    'RestartSec=1',
+    // dockerd's requests wait in the socket's queue meanwhile: restart soon.
+    'RestartSec=200ms',
     'NoNewPrivileges=yes',
     'PrivateTmp=yes',
     'ProtectSystem=full',
@@ -39,6 +74,7 @@ export function authzServiceUnit(input: UnitInput): string {
     '[Install]',
     // Wanted, not Required: a Requires= would stop dockerd whenever the plugin stops.
     'WantedBy=multi-user.target docker.service',
+    `Also=${AUTHZ_SOCKET}`,
     '',
   ].join('\n');
 }
