@@ -4,6 +4,7 @@
  * table (engine/), and the audit log (audit/).
  */
 export { startPlugin, PLUGIN_CONTENT_TYPE, type PluginOptions, type RunningPlugin } from './protocol/plugin-server.js';
+export { listenFdFromEnvironment, checkInheritedSocket, LISTEN_FDS_START } from './protocol/socket-activation.js';
 export { decodeAuthzRequest, type AuthzRequest } from './protocol/authz-request.js';
 export { decide, type Decision, type DecisionInputs } from './engine/decide.js';
 export { parsePolicy, PolicyError, type Policy } from './engine/policy.js';

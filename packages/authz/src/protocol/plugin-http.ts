@@ -106,6 +106,7 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
   let size = 0;
   let head: RequestHead | undefined;
   let busy = false;
+  let served = 0;
   let refused = false;
   let closing = false;
   // For a body over largeBody: its first bytes, and how many of the rest are still to come.
@@ -130,6 +131,7 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
 
   const answer = (request: RequestHead, reply: PluginReply): void => {
     busy = false;
+    served++;
     if (socket.destroyed) return;
     if (request.close || closing) {
       refused = true;
@@ -205,10 +207,21 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
   });
   socket.on('error', () => socket.destroy());
   return {
-    // A call being decided is answered first; dockerd then opens a new connection.
+    // A call being decided is answered first, and so is one already on its way: dockerd does not
+    // send a request again once it was written (its retry would carry an empty body). A connection
+    // that has not yet brought its first request gets a while to bring it; an idle one, a moment
+    // for bytes already in the kernel. dockerd then opens a new connection, which waits in the
+    // socket's queue when the socket is inherited (systemd) until the next process takes it.
     close: () => {
+      if (closing) return;
       closing = true;
-      if (!busy) socket.destroy();
+      if (busy) return;
+      const wait = served === 0 ? FIRST_REQUEST_GRACE_MS : IDLE_GRACE_MS;
+      const timer = setTimeout(() => {
+        if (!busy) socket.destroy();
+      }, wait);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
     },
   };
 }
@@ -216,6 +229,10 @@ function serveConnection(socket: Socket, handler: PluginHandler, onError: (error
 interface Connection {
   close(): void;
 }
+
+/** When the server closes: how long a new connection may take to bring its first request, and an idle one its next. */
+const FIRST_REQUEST_GRACE_MS = 1000;
+const IDLE_GRACE_MS = 20;
 
 const INTERNAL_ERROR: PluginReply = { status: 500, body: { Err: 'internal error in the plugin' } };
 
@@ -233,10 +250,11 @@ export function createPluginHttpServer(handler: PluginHandler, onError: (error: 
   });
   return {
     server,
-    listen: (path) =>
+    listen: (where) =>
       new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(path, () => {
+        // A path, or a listening socket inherited from systemd ({ fd: 3 }), which is never unlinked on close.
+        server.listen(where, () => {
           server.off('error', reject);
           resolve();
         });
@@ -252,6 +270,6 @@ export function createPluginHttpServer(handler: PluginHandler, onError: (error: 
 
 export interface PluginHttpServer {
   readonly server: Server;
-  listen(path: string): Promise<void>;
+  listen(where: string | { fd: number }): Promise<void>;
   close(): Promise<void>;
 }

@@ -13,12 +13,19 @@ import { learnFromResponse } from '../engine/learn-from-response.js';
 import { OwnerRecords } from '../engine/owner-records.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
+import { checkInheritedSocket } from './socket-activation.js';
 
 export { PLUGIN_CONTENT_TYPE } from './plugin-http.js';
 
 export interface PluginOptions {
   /** Where dockerd looks for the plugin: /run/docker/plugins/dockauth.sock. */
   socket: string;
+  /**
+   * A listening socket inherited from systemd (socket activation: fd 3), served instead of
+   * `socket`. Its file is systemd's: never created, changed or removed here, so requests
+   * made while the plugin restarts wait in its queue rather than fail.
+   */
+  inheritedFd?: number;
   /** The CA state directory (read-only: the inventory for identity and revocation). */
   stateDir: string;
   policyPath: string;
@@ -54,6 +61,26 @@ function prepareSocket(path: string): void {
   if (!existsSync(path)) return;
   if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket: move it away`);
   unlinkSync(path);
+}
+
+/** Listens on the inherited socket, or on a socket of its own made 0600; says where. */
+async function listen(http: ReturnType<typeof createPluginHttpServer>, options: PluginOptions): Promise<string> {
+  if (options.inheritedFd !== undefined) {
+    const path = checkInheritedSocket(options.inheritedFd);
+    await http.listen({ fd: options.inheritedFd });
+    if (path !== options.socket) options.log(`note: the socket systemd passed is ${path}, not ${options.socket}; dockerd finds the plugin by that name`);
+    return `${path} (from systemd, fd ${options.inheritedFd})`;
+  }
+  prepareSocket(options.socket);
+  // Created 0600 rather than chmod-ed after: no moment where others could connect.
+  const umask = process.umask(0o177);
+  try {
+    await http.listen(options.socket);
+  } finally {
+    process.umask(umask);
+  }
+  chmodSync(options.socket, 0o600);
+  return options.socket;
 }
 
 /**
@@ -141,18 +168,17 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     // Larger calls keep only their head: an AuthZReq over the limit is refused unparsed, a response over it teaches nothing.
     MAX_AUTHZ_REQUEST_BYTES + 64 * 1024,
   );
-  prepareSocket(options.socket);
-  // Created 0600 rather than chmod-ed after: no moment where others could connect.
-  const umask = process.umask(0o177);
+  let where: string;
   try {
-    await http.listen(options.socket);
-  } finally {
-    process.umask(umask);
+    where = await listen(http, options);
+  } catch (error) {
+    audit.close();
+    store.close();
+    throw error;
   }
-  chmodSync(options.socket, 0o600);
   const onHangup = (): void => audit.reopen();
   process.on('SIGHUP', onHangup);
-  options.log(`dockauth authz listening on ${options.socket} (policy ${options.policyPath}, sha256 ${watcher.get().sha256.slice(0, 12)})`);
+  options.log(`dockauth authz listening on ${where} (policy ${options.policyPath}, sha256 ${watcher.get().sha256.slice(0, 12)})`);
   return {
     server: http.server,
     close: async () => {

@@ -64,9 +64,11 @@ export async function authzServeCommand(context: Context, options: AuthzServeOpt
   if (options.auditFailure !== 'deny' && options.auditFailure !== 'allow') {
     throw new InputError(`failed to read --audit-failure ${JSON.stringify(options.auditFailure)}: use deny or allow`);
   }
-  const { startPlugin } = await import('@dockauth/authz');
+  const { startPlugin, listenFdFromEnvironment } = await import('@dockauth/authz');
   const plugin = await startPlugin({
     socket: resolve(options.socket),
+    // Socket activation (dockauth-authz.socket): serve systemd's socket, never one of our own.
+    inheritedFd: listenFdFromEnvironment(process.env, process.pid),
     stateDir: context.dir,
     policyPath: resolve(options.policy ?? join(context.dir, POLICY_FILE)),
     auditPath: options.audit === '-' || options.audit === 'none' ? undefined : resolve(options.audit),
