@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockauth } from '../support/dockauth.js';
-import { heldSocket, spawnActivated } from '../support/socket-activation.js';
+import { closed, heldSocket, spawnActivated, untilListening } from '../support/socket-activation.js';
 import { makeTempDir } from '../support/temp.js';
 
 /** What dockerd sends for `docker ps` on its root socket (no TLS): the administrator's, allowed. */
@@ -22,27 +21,6 @@ function authzOnNewConnection(socketPath: string): Promise<string> {
     req.end(AUTHZ_REQ);
   });
 }
-
-function started(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`the plugin did not start: ${stderr}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(stderr);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the plugin exited (${code}) before listening: ${stderr}`));
-    });
-  });
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('authz serve on a socket it inherits (systemd socket activation, emulated)', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -66,7 +44,7 @@ describe('authz serve on a socket it inherits (systemd socket activation, emulat
 
   test('restarted three times while clients keep asking on new connections: no request fails, and none waits long', async () => {
     let plugin = spawnActivated(held.fd, args());
-    expect(await started(plugin)).toContain(`listening on ${socket} (from systemd, fd 3)`);
+    expect(await untilListening(plugin)).toContain(`listening on ${socket} (from systemd, fd 3)`);
 
     let running = true;
     const failures: string[] = [];
@@ -90,11 +68,11 @@ describe('authz serve on a socket it inherits (systemd socket activation, emulat
         await pause(300);
         const begin = Date.now();
         plugin.kill('SIGTERM');
-        expect(await exited(plugin)).toBe(0);
+        expect(await closed(plugin)).toBe(0);
         // The socket is systemd's: still there, still 0600, after the plugin exits.
         expect(existsSync(socket) && (statSync(socket).mode & 0o777).toString(8)).toBe('600');
         plugin = spawnActivated(held.fd, args());
-        await started(plugin);
+        await untilListening(plugin);
         restarts.push(Date.now() - begin);
       }
       await pause(300);
@@ -102,7 +80,7 @@ describe('authz serve on a socket it inherits (systemd socket activation, emulat
       running = false;
       await Promise.all(clients);
       plugin.kill('SIGTERM');
-      await exited(plugin);
+      await closed(plugin);
     }
     const longest = Math.max(...waits);
     const median = [...waits].sort((a, b) => a - b)[Math.floor(waits.length / 2)] as number;
@@ -119,7 +97,7 @@ describe('authz serve on a socket it inherits (systemd socket activation, emulat
     const child = spawn(process.execPath, [DOCKAUTH_BIN, ...args()], { stdio: ['ignore', 'pipe', 'pipe', held.fd], env: { ...process.env, LISTEN_FDS: '1', LISTEN_PID: '1' } });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    expect(await exited(child)).toBe(1);
+    expect(await closed(child)).toBe(1);
     expect(stderr).toContain('LISTEN_PID=1 is not this process');
     expect(existsSync(socket)).toBe(true);
   });

@@ -45,3 +45,28 @@ export function spawnActivated(fd: number, args: string[], options: { output?: n
     detached: options.detached ?? false,
   });
 }
+
+/** Resolves with the plugin's stderr once it says it is listening (its stderr piped); rejects if it exits first. */
+export function untilListening(child: ChildProcess, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`the plugin did not start within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('listening on')) {
+        clearTimeout(timer);
+        resolve(stderr);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the plugin exited (${code ?? signal}) before listening: ${stderr}`));
+    });
+  });
+}
+
+/** Resolves with the exit code once the process has exited and its output is read. */
+export function closed(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
