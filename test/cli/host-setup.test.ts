@@ -72,6 +72,16 @@ describe('host setup: profile.d, subordinate ids, systemd units, docker contexts
     expect(snapshotTree(temp.dir)).toEqual(before);
   });
 
+  test('systemd writes the plugin\'s socket unit beside its service, and says to enable both', () => {
+    const units = join(temp.dir, 'units-socket');
+    const result = dockauth(['--dir', state, 'systemd', '--out', units]);
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(units, 'dockauth-authz.socket'), 'utf8')).toMatch(/^ListenStream=\/run\/docker\/plugins\/dockauth\.sock$/m);
+    expect(readFileSync(join(units, 'dockauth-authz.service'), 'utf8')).toMatch(/^Requires=dockauth-authz\.socket$/m);
+    expect(result.stdout).toContain('systemctl enable --now dockauth-authz.socket dockauth-authz.service dockauth-renew.timer');
+    expect(run('systemd', '--out', units).json).toMatchObject({ changed: false, units: expect.arrayContaining([join(units, 'dockauth-authz.socket')]) });
+  });
+
   test('the renewal unit\'s own ExecStart lines renew what expires soon', () => {
     const units = join(temp.dir, 'units');
     expect(run('systemd', '--out', units).status).toBe(0);
