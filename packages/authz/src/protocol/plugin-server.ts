@@ -5,7 +5,7 @@ import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
 import { decide, oversizeDecision, type Decision } from '../engine/decide.js';
-import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, peekCertificate, peekRequest } from './fair-scheduling.js';
+import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, SMALL_AUTHZ_REQUEST_BYTES, peekCertificate, peekRequest } from './fair-scheduling.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
@@ -111,7 +111,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       const request = { ...peeked, certificatePem: peekCertificate(tail) };
       return audited(oversizeDecision(request, length, MAX_AUTHZ_REQUEST_BYTES, { ...inputs, policy: watcher.get() }));
     }
-    if (!peeked.tls) return decideAndAudit(raw);
+    if (!peeked.tls || length <= SMALL_AUTHZ_REQUEST_BYTES) return decideAndAudit(raw);
     return queue.run(peeked.user, () => decideAndAudit(raw));
   };
 
