@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The person running the demo, a real account here: the plugin judges only users with a certificate.
+const me = process.env.USER || 'root';
 const bin = join(root, 'packages/cli/bin/dockauth.js');
 const demo = join(root, 'demo-state');
 
@@ -15,6 +17,7 @@ const steps = [
   ['daemon', 'configure', '--daemon-json', join(demo, 'docker', 'daemon.json'), '--tls-dir', join(demo, 'docker-ssl'),
     '--systemd-dropin', join(demo, 'systemd', 'docker.service.d', 'dockauth.conf')],
   ['user', 'add', 'alice', 'bob', '--group', 'demo', '--out', join(demo, 'users')],
+  ['user', 'add', me, '--out', join(demo, 'users')],
   ['user', 'list'],
   ['profile-d', '--out', join(demo, 'profile.d')],
   ['systemd', '--out', join(demo, 'systemd')],
@@ -26,7 +29,7 @@ for (const step of steps) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 // What the plugin would say to a user trying the classic escape (exit 1: denied, as expected).
-console.log(`\n$ dockauth --dir demo-state/ca authz check --user ${process.env.USER ?? 'root'} -- run --privileged -v /:/host alpine`);
-spawnSync(process.execPath, [bin, '--dir', join(demo, 'ca'), 'authz', 'check', '--user', process.env.USER || 'root', '--', 'run', '--privileged', '-v', '/:/host', 'alpine'], { stdio: 'inherit' });
+console.log(`\n$ dockauth --dir demo-state/ca authz check --user ${me} -- run --privileged -v /:/host alpine`);
+spawnSync(process.execPath, [bin, '--dir', join(demo, 'ca'), 'authz', 'check', '--user', me, '--', 'run', '--privileged', '-v', '/:/host', 'alpine'], { stdio: 'inherit' });
 console.log(`\nEverything is in ${demo}: ca/ (the CA store and policy.yaml), docker-ssl/, docker/daemon.json, users/alice and users/bob, profile.d/, systemd/.`);
 console.log('Verify a user certificate: openssl verify -CAfile demo-state/users/alice/ca.pem demo-state/users/alice/cert.pem');
