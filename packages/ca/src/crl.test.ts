@@ -95,7 +95,7 @@ describe('revocation and CRLs', () => {
         thisUpdate: new Date(),
         nextUpdate: new Date(Date.UTC(2051, 0, 1)), // past 2049: GeneralizedTime
       },
-      await (store as unknown as { issuer(): Promise<Issuer> }).issuer(),
+      await (store as unknown as { signingKey: { issuer(): Promise<Issuer> } }).signingKey.issuer(),
     );
     const text = openssl(['crl', '-noout', '-text'], crl);
     expect(text.match(/Serial Number:/g)).toHaveLength(5000);

@@ -1,0 +1,211 @@
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { InputError, OperationError, describeCause } from '../errors.js';
+import { issueCertificate, type Issuer } from '../issue.js';
+import { DEFAULT_KEY_TYPE, type KeyType } from '../keys/key-type.js';
+import { exportPrivateKeyPem, generateKeyPair } from '../keys/key-pair.js';
+import { parseHost, validateGroupName, validateLoginName, type HostName } from '../names.js';
+import type { CertificateProfile } from '../profiles/certificate-profile.js';
+import { CLIENT_PROFILE } from '../profiles/client-profile.js';
+import { SERVER_PROFILE } from '../profiles/server-profile.js';
+import { randomSerial } from '../serial.js';
+import type { SubjectFields } from '../subject.js';
+import { computeValidity, daysToMs } from '../validity.js';
+import type { CertificateRecord } from './certificate-record.js';
+import { SerialTakenError, type Inventory } from './inventory.js';
+import { recordBase } from './record-base.js';
+
+export interface ClientRequest {
+  user: string;
+  groups?: readonly string[];
+  /** Where the caller will install it (recorded for renewal). */
+  destination?: string;
+  keyType?: KeyType;
+  durationMs?: number;
+  /**
+   * Re-sign this public key instead of making a new key pair: renewal of a user
+   * who keeps their own key (the certificate being renewed carries it).
+   */
+  publicKeyFrom?: { certificatePem: string; keyType: KeyType };
+}
+
+export interface ServerRequest {
+  hosts: readonly string[];
+  /** The directory the caller will write it to (recorded for renewal). */
+  destination?: string;
+  commonName?: string;
+  keyType?: KeyType;
+  durationMs?: number;
+}
+
+export interface Issued {
+  record: CertificateRecord;
+  certificatePem: string;
+  /** Present when the CA generated the key (absent when the holder keeps theirs). */
+  privateKeyPem?: string;
+  /** True when the requested validity was cut to end with the CA. */
+  clampedToCa: boolean;
+}
+
+interface SignInput {
+  profile: CertificateProfile;
+  subject: SubjectFields;
+  publicKey: KeyObject;
+  publicKeyType: KeyType;
+  hosts?: HostName[];
+  durationMs: number | undefined;
+  record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin' | 'destination'>;
+}
+
+/**
+ * Making certificates: a key (fresh, or the holder's own), a signature, and a row
+ * in the inventory. Everything signed in one call is recorded in one transaction.
+ */
+export class Issuance {
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly issuer: () => Promise<Issuer>,
+    private readonly caNotAfter: () => Date,
+    private readonly dir: string,
+    private readonly now: () => Date,
+    private readonly crypto?: Crypto,
+  ) {}
+
+  /** Client certificates for many users at once: one inventory transaction for them all. */
+  async issueClients(requests: readonly ClientRequest[], onSigned: () => void = () => undefined): Promise<Issued[]> {
+    const prepared = requests.map((request) => ({
+      request,
+      user: validateLoginName(request.user),
+      groups: (request.groups ?? []).map((group) => validateGroupName(group)),
+    }));
+    await this.issuer();
+    const items: Array<{ input: SignInput; privateKeyPem?: string; issued: Issued }> = [];
+    // A few at a time: RSA key generation runs on the thread pool.
+    for (let start = 0; start < prepared.length; start += 8) {
+      const chunk = prepared.slice(start, start + 8);
+      items.push(
+        ...(await Promise.all(
+          chunk.map(async ({ request, user, groups }) => {
+            const own = request.publicKeyFrom;
+            const keyPair = own ? undefined : await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE);
+            const input: SignInput = {
+              profile: CLIENT_PROFILE,
+              subject: { commonName: user, organization: groups },
+              publicKey: own ? new X509Certificate(own.certificatePem).publicKey : keyPair!.publicKey,
+              publicKeyType: own ? own.keyType : keyPair!.type,
+              durationMs: request.durationMs,
+              record: { user, groups, hosts: [], origin: own ? 'csr' : 'generated', destination: request.destination ?? null },
+            };
+            const issued = await this.sign(input);
+            onSigned();
+            return { input, privateKeyPem: keyPair && exportPrivateKeyPem(keyPair.privateKey), issued };
+          }),
+        )),
+      );
+    }
+    await this.recordSigned(items);
+    return items.map((item) => ({ ...item.issued, ...(item.privateKeyPem === undefined ? {} : { privateKeyPem: item.privateKeyPem }) }));
+  }
+
+  /** Signs a user's own CSR with the client profile: only its key is taken from it. */
+  async signClientCsr(request: { csrPem: string; where: string; user: string; groups?: readonly string[]; durationMs?: number; destination?: string }): Promise<Issued> {
+    const user = validateLoginName(request.user);
+    const groups = (request.groups ?? []).map((group) => validateGroupName(group));
+    await this.issuer();
+    const { verifyCsr } = await import('../csr.js');
+    const csr = await verifyCsr(request.csrPem, { expectedCommonName: user, where: request.where }, this.crypto);
+    return this.signAndRecord({
+      profile: CLIENT_PROFILE,
+      subject: { commonName: user, organization: groups },
+      publicKey: csr.publicKey,
+      publicKeyType: csr.publicKeyType,
+      durationMs: request.durationMs,
+      record: { user, groups, hosts: [], origin: 'csr', destination: request.destination ?? null },
+    });
+  }
+
+  /** A Docker daemon's server certificate for the given names and addresses. */
+  async issueServer(request: ServerRequest): Promise<Issued> {
+    if (request.hosts.length === 0) {
+      throw new InputError('failed to issue server certificate: no host names given', {
+        hint: 'pass --host NAME (and --ip ADDRESS) for every name clients use to reach the daemon',
+      });
+    }
+    const hosts = uniqueHosts(request.hosts.map((host) => parseHost(host)));
+    const commonName = request.commonName ?? hosts.find((host) => host.kind === 'dns')?.value ?? 'docker-engine';
+    const keyPair = await generateKeyPair(request.keyType ?? DEFAULT_KEY_TYPE);
+    const issued = await this.signAndRecord({
+      profile: SERVER_PROFILE,
+      subject: { commonName },
+      publicKey: keyPair.publicKey,
+      publicKeyType: keyPair.type,
+      hosts,
+      durationMs: request.durationMs,
+      record: { user: null, groups: [], hosts: hosts.map((host) => host.value), origin: 'generated', destination: request.destination ?? null },
+    });
+    return { ...issued, privateKeyPem: exportPrivateKeyPem(keyPair.privateKey) };
+  }
+
+  private async signAndRecord(input: SignInput): Promise<Issued> {
+    const item = { input, issued: await this.sign(input) };
+    await this.recordSigned([item]);
+    return item.issued;
+  }
+
+  /** Signs a certificate (nothing is recorded yet). */
+  private async sign(input: SignInput): Promise<Issued> {
+    const issuer = await this.issuer();
+    const durationMs = input.durationMs ?? daysToMs(input.profile.defaultValidityDays);
+    const now = this.now();
+    const validity = computeValidity(now, durationMs, this.caNotAfter());
+    const certificate = issueCertificate(
+      { profile: input.profile, subject: input.subject, publicKey: input.publicKey, publicKeyType: input.publicKeyType, hosts: input.hosts, validity, serial: randomSerial() },
+      issuer,
+    );
+    const record: CertificateRecord = { ...recordBase(certificate, input.publicKeyType, now), profile: input.profile.name, ...input.record };
+    return { record, certificatePem: record.certificatePem, clampedToCa: validity.clampedToIssuer };
+  }
+
+  /**
+   * Records signed certificates in one transaction. A serial collision is
+   * astronomically unlikely, but the inventory is the judge: those are re-signed
+   * with new serials and recorded again.
+   */
+  private async recordSigned(items: Array<{ input: SignInput; issued: Issued }>): Promise<void> {
+    let pending = items;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
+      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
+      pending = pending.filter((item) => taken.has(item.issued));
+      for (const item of pending) item.issued = await this.sign(item.input);
+    }
+  }
+
+  /** One durable commit for a whole batch; returns those whose serial was taken (not recorded). */
+  private recordAll(issued: readonly Issued[]): Issued[] {
+    try {
+      return this.inventory.transaction(() =>
+        issued.filter((item) => {
+          try {
+            this.inventory.insert(item.record);
+            return false;
+          } catch (error) {
+            if (error instanceof SerialTakenError) return true;
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      throw new OperationError(`failed to record certificates in ${this.dir}: ${describeCause(error)}`, { cause: error });
+    }
+  }
+}
+
+function uniqueHosts(hosts: HostName[]): HostName[] {
+  const seen = new Set<string>();
+  return hosts.filter((host) => {
+    const key = `${host.kind}:${host.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
