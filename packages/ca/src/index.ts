@@ -30,7 +30,8 @@ export {
   type ServerRequest,
   type Issued,
   type Revocation,
+  type SignedBatch,
 } from './store/ca-store.js';
 export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
-export { writeFileAtomic, createFileAtomic, stageFile, commitStagedFile, discardStagedFile } from './store/atomic-file.js';
+export { writeFileAtomic, createFileAtomic, stageFile, commitStagedFile, discardStagedFile, removeLiveTemporaries, TEMPORARY_NAME } from './store/atomic-file.js';
 export { CA_PROFILE, SERVER_PROFILE, CLIENT_PROFILE, type CertificateProfile, type ProfileName } from './profiles/index.js';

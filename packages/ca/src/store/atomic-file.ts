@@ -3,6 +3,33 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 /**
+ * How temporary files are named: `.NAME.PID.RANDOM.tmp` beside their target, so a
+ * later run can tell a leftover (its process is gone) from a file being written.
+ */
+export const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Temporary files this process made and has not yet renamed or removed. */
+const live = new Set<string>();
+
+/**
+ * Removes every temporary file this process still has (on SIGINT or SIGTERM,
+ * before exiting): none outlives the command, key material least of all.
+ */
+export function removeLiveTemporaries(): number {
+  let removed = 0;
+  for (const path of live) {
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+  return removed;
+}
+
+/**
  * Writes `data` to a fresh temporary file beside `path` (O_EXCL|O_NOFOLLOW, so a
  * planted file or symlink is never followed), fsyncs it, and returns its name.
  */
@@ -13,16 +40,30 @@ function writeTemporary(path: string, data: string | Uint8Array, mode: number, s
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
     mode,
   );
+  live.add(temporary);
   try {
     fchmodSync(fd, mode); // the exact mode, whatever the umask
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
     if (sync) fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    forget(temporary);
+    throw error;
   }
+  closeSync(fd);
   return temporary;
+}
+
+/** Unlinks a temporary file and stops tracking it. */
+function forget(temporary: string): void {
+  live.delete(temporary);
+  try {
+    unlinkSync(temporary);
+  } catch {
+    // already gone
+  }
 }
 
 function syncDirectory(dir: string): void {
@@ -39,8 +80,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
   const temporary = writeTemporary(path, data, mode);
   try {
     renameSync(temporary, path);
+    live.delete(temporary);
   } catch (error) {
-    unlinkSync(temporary);
+    forget(temporary);
     throw error;
   }
   syncDirectory(dirname(path));
@@ -52,7 +94,7 @@ export function createFileAtomic(path: string, data: string | Uint8Array, mode: 
   try {
     linkSync(temporary, path);
   } finally {
-    unlinkSync(temporary);
+    forget(temporary);
   }
   syncDirectory(dirname(path));
 }
@@ -67,12 +109,9 @@ export function stageFile(path: string, data: string | Uint8Array, mode: number)
 
 export function commitStagedFile(temporary: string, path: string): void {
   renameSync(temporary, path);
+  live.delete(temporary);
 }
 
 export function discardStagedFile(temporary: string): void {
-  try {
-    unlinkSync(temporary);
-  } catch {
-    // already gone
-  }
+  forget(temporary);
 }

@@ -9,13 +9,13 @@ import { normalizeSerial } from '../serial.js';
 import { createFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
 import { Inventory } from './inventory.js';
-import { Issuance, type ClientRequest, type Issued, type ServerRequest } from './issuance.js';
+import { Issuance, type ClientRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
 import { assertPrivateDirectory } from './permissions.js';
 import { recordBase } from './record-base.js';
 import { Revoker, type Revocation } from './revocation.js';
 import { SigningKey } from './signing-key.js';
 
-export type { ClientRequest, Issued, ServerRequest } from './issuance.js';
+export type { ClientRequest, Issued, ServerRequest, SignedBatch } from './issuance.js';
 export type { Revocation } from './revocation.js';
 
 /** Files of a state directory. */
@@ -172,6 +172,15 @@ export class CaStore {
   /** Client certificates for many users at once (batch onboarding), in one inventory transaction. */
   issueClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<Issued[]> {
     return this.issuance.issueClients(requests, onSigned);
+  }
+
+  /** Signs without recording (see Issuance.signClients): the caller records with recordClients. */
+  signClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<SignedBatch> {
+    return this.issuance.signClients(requests, onSigned);
+  }
+
+  recordClients(batch: SignedBatch): Promise<Issued[]> {
+    return this.issuance.recordClients(batch);
   }
 
   signClientCsr(request: Parameters<Issuance['signClientCsr']>[0]): Promise<Issued> {

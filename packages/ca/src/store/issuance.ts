@@ -56,6 +56,17 @@ interface SignInput {
   record: Pick<CertificateRecord, 'user' | 'groups' | 'hosts' | 'origin' | 'destination'>;
 }
 
+interface SignedItem {
+  input: SignInput;
+  privateKeyPem?: string;
+  issued: Issued;
+}
+
+/** Certificates signed but not yet recorded (opaque to callers). */
+export interface SignedBatch {
+  readonly items: readonly SignedItem[];
+}
+
 /**
  * Making certificates: a key (fresh, or the holder's own), a signature, and a row
  * in the inventory. Everything signed in one call is recorded in one transaction.
@@ -72,13 +83,21 @@ export class Issuance {
 
   /** Client certificates for many users at once: one inventory transaction for them all. */
   async issueClients(requests: readonly ClientRequest[], onSigned: () => void = () => undefined): Promise<Issued[]> {
+    return this.recordClients(await this.signClients(requests, onSigned));
+  }
+
+  /**
+   * Signs client certificates without recording them: until recordClients, nothing
+   * is kept anywhere, so the caller may stop at any point in between.
+   */
+  async signClients(requests: readonly ClientRequest[], onSigned: () => void = () => undefined): Promise<SignedBatch> {
     const prepared = requests.map((request) => ({
       request,
       user: validateLoginName(request.user),
       groups: (request.groups ?? []).map((group) => validateGroupName(group)),
     }));
     await this.issuer();
-    const items: Array<{ input: SignInput; privateKeyPem?: string; issued: Issued }> = [];
+    const items: SignedItem[] = [];
     // A few at a time: RSA key generation runs on the thread pool.
     for (let start = 0; start < prepared.length; start += 8) {
       const chunk = prepared.slice(start, start + 8);
@@ -102,8 +121,13 @@ export class Issuance {
         )),
       );
     }
-    await this.recordSigned(items);
-    return items.map((item) => ({ ...item.issued, ...(item.privateKeyPem === undefined ? {} : { privateKeyPem: item.privateKeyPem }) }));
+    return { items };
+  }
+
+  /** Records a signed batch in one transaction and hands back what was recorded. */
+  async recordClients(batch: SignedBatch): Promise<Issued[]> {
+    await this.recordSigned(batch.items);
+    return batch.items.map((item) => ({ ...item.issued, ...(item.privateKeyPem === undefined ? {} : { privateKeyPem: item.privateKeyPem }) }));
   }
 
   /** Signs a user's own CSR with the client profile: only its key is taken from it. */
@@ -170,7 +194,7 @@ export class Issuance {
    * astronomically unlikely, but the inventory is the judge: those are re-signed
    * with new serials and recorded again.
    */
-  private async recordSigned(items: Array<{ input: SignInput; issued: Issued }>): Promise<void> {
+  private async recordSigned(items: ReadonlyArray<{ input: SignInput; issued: Issued }>): Promise<void> {
     let pending = items;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
