@@ -48,28 +48,43 @@ export function bundlePaths(target: BundleTarget): { ca: string; certificate: st
   };
 }
 
-/** The changes that install a bundle: a private directory, two certificates and the key (0600). */
+/**
+ * The changes that install a bundle: a private directory, two certificates and the
+ * key (0600). In a user's home every replaced file is kept beside it first.
+ */
 export function bundleChanges(
   target: BundleTarget,
   files: { caPem: string; certificatePem: string; privateKeyPem: string },
   contextHost?: string,
 ): Change[] {
   const owner = target.owner;
+  const backup = owner !== undefined;
   const paths = bundlePaths(target);
   const changes: Change[] = [
     { kind: 'directory', path: target.dir, mode: 0o700, owner },
-    { kind: 'file', path: paths.ca, content: files.caPem, mode: 0o644, owner },
-    { kind: 'file', path: paths.certificate, content: files.certificatePem, mode: 0o644, owner },
-    { kind: 'file', path: paths.key, content: files.privateKeyPem, mode: 0o600, owner, secret: true },
+    { kind: 'file', path: paths.ca, content: files.caPem, mode: 0o644, owner, backup },
+    { kind: 'file', path: paths.certificate, content: files.certificatePem, mode: 0o644, owner, backup },
+    { kind: 'file', path: paths.key, content: files.privateKeyPem, mode: 0o600, owner, secret: true, backup },
   ];
   if (contextHost !== undefined) {
     const context = dockerContextFiles({ host: contextHost, ...files });
     for (const dir of context.directories) changes.push({ kind: 'directory', path: join(target.dir, dir), mode: 0o700, owner });
     for (const file of context.files) {
-      changes.push({ kind: 'file', path: join(target.dir, file.path), content: file.content, mode: file.mode, owner, secret: file.path.endsWith('key.pem') });
+      changes.push({ kind: 'file', path: join(target.dir, file.path), content: file.content, mode: file.mode, owner, secret: file.path.endsWith('key.pem'), backup });
     }
   }
   return changes;
+}
+
+/**
+ * For a user who keeps their own key: only cert.pem (the previous one kept beside
+ * it in a home); key.pem is theirs and never written. A directory of theirs is
+ * left as it is; an --out directory is made if missing.
+ */
+export function certificateOnlyChanges(target: BundleTarget, certificatePem: string): Change[] {
+  const owner = target.owner;
+  const file: Change = { kind: 'file', path: bundlePaths(target).certificate, content: certificatePem, mode: 0o644, owner, backup: owner !== undefined };
+  return owner === undefined ? [{ kind: 'directory', path: target.dir, mode: 0o700 }, file] : [file];
 }
 
 /** The docker context's meta.json path and expected content, to tell whether it is installed. */

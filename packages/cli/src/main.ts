@@ -1,6 +1,7 @@
 import { buildProgram, type CommandResult } from './cli.js';
 import type { Context } from './context.js';
 import { errorOutcome } from './exit-mapping.js';
+import { installInterruptHandlers } from './interruption.js';
 import { Output } from './output.js';
 
 /** Runs the command line; returns the exit code (0 done, 1 failed at run time, 2 bad usage or input). */
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+installInterruptHandlers();
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

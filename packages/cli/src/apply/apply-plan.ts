@@ -161,7 +161,8 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplyResult {
 function writeChange(change: Change, outcome: ChangeOutcome, now: Date): void {
   if (change.kind === 'remove') return removeFile(change);
   if (change.kind === 'directory') {
-    if (outcome.action === 'create') mkdirSync(change.path, { mode: change.mode });
+    // EEXIST: made meanwhile (by a run that was cut off, or a parallel one); it is checked just below.
+    if (outcome.action === 'create') mkdirSync(change.path, { mode: change.mode, recursive: true });
     const stats = lstatSync(change.path);
     refuseLink(change.path, stats);
     chmodSync(change.path, change.mode);

@@ -33,10 +33,14 @@ export function parseUserList(text: string, where: string): UserRequest[] {
   return requests;
 }
 
-/** The users a command names, from arguments and --from, each once. */
+/**
+ * The users a command names, from arguments and --from, each once. A user's groups
+ * are those of --group and their --from line; with neither, undefined: the groups
+ * their certificate already has are kept.
+ */
 export function collectUsers(names: readonly string[], options: { from?: string; group?: string[] }): UserRequest[] {
-  const common = (options.group ?? []).map((group) => validateGroupName(group, '--group'));
-  const requests: UserRequest[] = names.map((name) => ({ user: validateLoginName(name), groups: [...common] }));
+  const common = options.group?.map((group) => validateGroupName(group, '--group'));
+  const requests: UserRequest[] = names.map((name) => ({ user: validateLoginName(name), groups: common && [...common] }));
   if (options.from !== undefined) {
     let text: string;
     try {
@@ -45,7 +49,8 @@ export function collectUsers(names: readonly string[], options: { from?: string;
       throw new InputError(`failed to read --from ${options.from}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     for (const request of parseUserList(text, options.from)) {
-      requests.push({ user: request.user, groups: [...new Set([...request.groups, ...common])] });
+      const groups = [...new Set([...(request.groups ?? []), ...(common ?? [])])];
+      requests.push({ user: request.user, groups: request.groups?.length || common ? groups : undefined });
     }
   }
   const seen = new Set<string>();

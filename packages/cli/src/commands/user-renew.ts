@@ -34,7 +34,7 @@ export async function userRenewCommand(context: Context, options: UserRenewOptio
       if (!latest) {
         throw new InputError(`failed to renew ${user}: no certificate that is not revoked`, { hint: `issue one with: dockauth user add ${user}` });
       }
-      return { user, groups: latest.groups, destination: latest.destination };
+      return { user, followDestination: true };
     });
     const outcomes = await onboardUsers(context, store, requests, {
       out: options.out,
