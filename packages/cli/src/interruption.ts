@@ -40,6 +40,8 @@ export async function uninterrupted<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
+    // A signal that came during a synchronous stretch is delivered on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     depth--;
     if (depth === 0 && pending) stop(pending);
   }
