@@ -101,10 +101,17 @@ Examples:
     .action(action(async () => (await import('./commands/server-issue.js')).serverIssueCommand));
 
   server.command('renew')
-    .description('re-issue the daemon\'s certificate for the same names when it expires soon')
-    .option('--within <DAYS>', 'renew only if it expires within DAYS', '30')
-    .option('--days <N>', 'validity of the new certificate')
-    .action(action(async () => (await import('./commands/server-issue.js')).serverRenewCommand));
+    .description('re-issue the certificates dockerd uses, for the same names and into the same files, when they expire soon')
+    .option('--within <DAYS>', 'renew only what expires within DAYS', '30')
+    .option('--days <N>', 'validity of the new certificates')
+    .option('--daemon-json <PATH>', 'the daemon configuration whose tlscert is renewed', '/etc/docker/daemon.json')
+    .option('--restart-dockerd', 'restart dockerd (systemctl try-restart docker) when its own certificate was renewed')
+    .addHelpText('after', `
+Examples:
+  $ dockauth server renew                      the certificate daemon.json's tlscert names, and every
+                                               --out bundle this CA issued that is still installed
+  $ dockauth server renew --restart-dockerd    and restart dockerd when its certificate changed`)
+    .action(action(async () => (await import('./commands/server-renew.js')).serverRenewCommand));
 
   const daemon = program.command('daemon').description('the Docker daemon\'s configuration');
   daemon.command('configure')
@@ -246,9 +253,13 @@ Examples:
     .option('--out <DIR>', 'unit directory', '/etc/systemd/system')
     .option('--exec <CMD>', 'how units start dockauth (default: this node and this dockauth)')
     .option('--within <DAYS>', 'the timer renews what expires within DAYS', '30')
+    .option('--restart-dockerd', 'let the timer restart dockerd when (and only when) its own certificate was renewed')
+    .option('--daemon-json <PATH>', 'the daemon configuration the timer\'s server renew reads (default /etc/docker/daemon.json)')
     .addHelpText('after', `
-Example:
-  $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.socket dockauth-authz.service dockauth-renew.timer`)
+Examples:
+  $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.socket dockauth-authz.service dockauth-renew.timer
+  $ dockauth systemd --ca-passphrase-file /root/ca.pass --restart-dockerd
+      an encrypted CA key: the timer gets the passphrase through LoadCredential= (the file stays root-only)`)
     .action(action(async () => (await import('./commands/systemd.js')).systemdCommand));
 
   const authz = program.command('authz').description('the authorization plugin');

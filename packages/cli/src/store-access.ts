@@ -1,12 +1,21 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CaStore, InputError, parseDuration } from '@dockauth/ca';
 import type { Context, GlobalOptions } from './context.js';
 
+/** The systemd credential the renewal unit loads (LoadCredential=, see dockauth systemd). */
+const CREDENTIAL = 'dockauth-ca-passphrase';
+
 /**
- * The CA key's passphrase: from --ca-passphrase-file (which must be private) or
- * DOCKAUTH_CA_PASSPHRASE; undefined when the key is not encrypted.
+ * The CA key's passphrase: from --ca-passphrase-file (which must be private),
+ * DOCKAUTH_CA_PASSPHRASE, or the systemd credential in $CREDENTIALS_DIRECTORY;
+ * undefined when the key is not encrypted.
  */
 export function readPassphrase(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const credential = env.CREDENTIALS_DIRECTORY ? join(env.CREDENTIALS_DIRECTORY, CREDENTIAL) : undefined;
+  if (!options.caPassphraseFile && !env.DOCKAUTH_CA_PASSPHRASE && credential && existsSync(credential)) {
+    return readPassphrase({ caPassphraseFile: credential }, {});
+  }
   const file = options.caPassphraseFile;
   if (file) {
     let stats;

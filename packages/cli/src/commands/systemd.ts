@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AUTHZ_SERVICE, AUTHZ_SOCKET, RENEW_SERVICE, RENEW_TIMER, authzServiceUnit, authzSocketUnit, renewServiceUnit, renewTimerUnit } from '@dockauth/profile-d';
+import { readPassphrase } from '../store-access.js';
 import { InputError } from '@dockauth/ca';
 import { applyPlan } from '../apply/apply-plan.js';
 import { missingDirectories } from '../apply/missing-directories.js';
@@ -13,6 +14,8 @@ export interface SystemdOptions extends GlobalOptions {
   out: string;
   exec?: string;
   within?: string;
+  restartDockerd?: boolean;
+  daemonJson?: string;
 }
 
 /** How units should start this very dockauth: node and the script's real path (or --exec). */
@@ -27,10 +30,13 @@ export async function systemdCommand(context: Context, options: SystemdOptions):
   const withinDays = daysOption(options.within ?? '30', '--within');
   const out = resolve(options.out);
   const input = { exec, dir: context.dir };
+  // The passphrase file is checked now (root-only, not empty), not on the first night the timer runs.
+  const passphraseFile = options.caPassphraseFile === undefined ? undefined : resolve(options.caPassphraseFile);
+  if (passphraseFile !== undefined) readPassphrase({ caPassphraseFile: passphraseFile });
   const units: Array<[string, string]> = [
     [AUTHZ_SOCKET, authzSocketUnit()],
     [AUTHZ_SERVICE, authzServiceUnit(input)],
-    [RENEW_SERVICE, renewServiceUnit({ ...input, withinDays })],
+    [RENEW_SERVICE, renewServiceUnit({ ...input, withinDays, restartDockerd: options.restartDockerd ?? false, passphraseFile, daemonJson: options.daemonJson && resolve(options.daemonJson) })],
     [RENEW_TIMER, renewTimerUnit()],
   ];
   const changes: Change[] = missingDirectories(out, 0o755);

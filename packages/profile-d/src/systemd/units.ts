@@ -79,11 +79,24 @@ export function authzServiceUnit(input: UnitInput): string {
   ].join('\n');
 }
 
+/** The name under which the renewal unit hands the CA key's passphrase over (systemd credentials). */
+export const CA_PASSPHRASE_CREDENTIAL = 'dockauth-ca-passphrase';
+
+export interface RenewUnitInput extends UnitInput {
+  withinDays: number;
+  /** Restart dockerd when (and only when) its own certificate was renewed: the site's choice. */
+  restartDockerd?: boolean;
+  /** A root-only file with the CA key's passphrase, handed over with LoadCredential= (never in the unit). */
+  passphraseFile?: string;
+  /** The daemon configuration server renew reads (when not the default /etc/docker/daemon.json). */
+  daemonJson?: string;
+}
+
 /**
  * Daily renewal: users' certificates and the daemon's own before they expire (an
  * expired daemon certificate is an outage the docker CLI reports only as "bad certificate").
  */
-export function renewServiceUnit(input: UnitInput & { withinDays: number }): string {
+export function renewServiceUnit(input: RenewUnitInput): string {
   return [
     ...header('Renews dockauth certificates that expire soon.'),
     '[Unit]',
@@ -91,7 +104,9 @@ export function renewServiceUnit(input: UnitInput & { withinDays: number }): str
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${input.exec} --dir ${input.dir} -y server renew --within ${input.withinDays}`,
+    // systemd copies the file into a private, root-only $CREDENTIALS_DIRECTORY; dockauth reads it there.
+    ...(input.passphraseFile === undefined ? [] : [`LoadCredential=${CA_PASSPHRASE_CREDENTIAL}:${input.passphraseFile}`]),
+    `ExecStart=${input.exec} --dir ${input.dir} -y server renew --within ${input.withinDays}${input.daemonJson ? ` --daemon-json ${input.daemonJson}` : ''}${input.restartDockerd ? ' --restart-dockerd' : ''}`,
     `ExecStart=${input.exec} --dir ${input.dir} -y user renew --all --within ${input.withinDays}`,
     '',
   ].join('\n');
