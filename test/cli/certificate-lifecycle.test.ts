@@ -123,4 +123,14 @@ describeAsRoot('certificates over their life: own keys, backups, groups', () => 
     expect(changed.stdout).toContain(`revoked ${current} (superseded)`);
     expect(openssl(['x509', '-noout', '-subject', '-in', join(erin.home, '.docker', 'cert.pem')])).toContain('O = chemistry');
   });
+
+  test('user list marks certificates that expire soon, and says how to renew them', () => {
+    const quiet = run('user', 'list');
+    expect(quiet.json.expiringSoon).toEqual([]);
+    const soon = run('user', 'list', '--within', '400');
+    expect(soon.json.expiringSoon).toEqual(expect.arrayContaining([erin.name, carol.name]));
+    const text = dockauth(['--dir', state, 'user', 'list', '--within', '400']).stdout;
+    expect(text).toMatch(new RegExp(`${erin.name}\\s+valid, expires in 36\\d days`));
+    expect(text).toContain('dockauth user renew --all --within 400');
+  });
 });

@@ -164,6 +164,7 @@ Examples:
     .action(action(async () => (await import('./commands/user-add.js')).userAddCommand));
   user.command('list')
     .description('every user with a certificate: serial, groups, expiry, status')
+    .option('--within <DAYS>', 'mark certificates that expire within DAYS', '30')
     .action(action(async () => (await import('./commands/user-list.js')).userListCommand));
   user.command('show')
     .description('one user\'s certificates and installed files')
