@@ -18,8 +18,9 @@ export async function crlCommand(context: Context, options: CrlOptions): Promise
     await store.assertCanSign();
     const path = CaStore.paths(context.dir).crl;
     if (context.dryRun) {
-      context.out.say(`would publish a new CRL in ${path}${out ? ` and ${out}` : ''}`);
-      return { changed: true, dryRun: true };
+      const revoked = store.count({ status: 'revoked' });
+      context.out.say(`would sign a new CRL listing the revoked certificates that have not expired (${revoked} revoked in all) and write it to ${path}${out ? ` and ${out}` : ''}`);
+      return { changed: true, dryRun: true, crl: path, out: out ?? null, revoked };
     }
     const pem = await store.publishCrl();
     if (out) applyPlan({ changes: [{ kind: 'file', path: out, content: pem, mode: 0o644 }] }, { dryRun: false });

@@ -31,8 +31,12 @@ export async function signCommand(context: Context, options: SignOptions): Promi
   try {
     await store.assertCanSign();
     if (context.dryRun) {
-      context.out.say(`would sign ${options.csr} for ${options.user}${out ? ` into ${out}` : ''}`);
-      return { changed: true, dryRun: true };
+      // The plan: what is signed, recorded, written and revoked.
+      const valid = store.certificatesOf(options.user).filter((record) => record.status === 'valid').map((record) => record.serial);
+      context.out.say(`would sign the public key of ${options.csr} for ${options.user} (groups: ${groups.join(',') || '(none)'}); the private key stays with them`);
+      context.out.say(`would record it in ${context.dir} and write it to ${out ?? 'stdout'}`);
+      context.out.say(`would revoke nothing${valid.length > 0 ? ` (their valid certificates ${valid.join(', ')} stay valid)` : ''}`);
+      return { changed: true, dryRun: true, user: options.user, groups, out: out ?? null, revokes: [] };
     }
     const issued = await store.signClientCsr({ csrPem, where: options.csr, user: options.user, groups, durationMs });
     if (out) {

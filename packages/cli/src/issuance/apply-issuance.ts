@@ -26,6 +26,7 @@ export interface IssuanceOutcome {
   superseded: string[];
   /** Files a replaced file was kept as. */
   backups: string[];
+  /** Temporary files a killed run left, removed (in a dry run: to remove). */
   leftoversRemoved: number;
 }
 
@@ -34,7 +35,7 @@ function filesFor(user: PlannedUser, caPem: string, issued: Pick<Issued, 'certif
   return bundleChanges(user.target, { caPem, certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem ?? '' }, contextHost);
 }
 
-function initialOutcome(user: PlannedUser, dryRun: boolean): IssuanceOutcome {
+function initialOutcome(user: PlannedUser): IssuanceOutcome {
   const issuing = user.action === 'issue';
   return {
     user: user.user,
@@ -49,7 +50,7 @@ function initialOutcome(user: PlannedUser, dryRun: boolean): IssuanceOutcome {
     ownKey: user.ownKey !== undefined,
     superseded: issuing ? user.supersedes : user.stale,
     backups: [],
-    leftoversRemoved: dryRun ? 0 : user.leftovers.length,
+    leftoversRemoved: user.leftovers.length,
   };
 }
 
@@ -72,7 +73,7 @@ function installOne(plan: Plan): BatchOutcome {
  */
 export async function applyIssuance(context: Context, store: CaStore, plan: IssuancePlan, options: IssuanceOptions): Promise<IssuanceOutcome[]> {
   const caPem = store.caCertificatePem;
-  const outcomes = new Map(plan.users.map((user) => [user.user, initialOutcome(user, context.dryRun)]));
+  const outcomes = new Map(plan.users.map((user) => [user.user, initialOutcome(user)]));
   const toIssue = plan.users.filter((user) => user.action === 'issue');
   const stale = plan.users.flatMap((user) => (user.action === 'issue' ? [] : user.stale));
 

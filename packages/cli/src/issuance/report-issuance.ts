@@ -26,6 +26,6 @@ export function reportIssuance(context: Context, outcomes: readonly IssuanceOutc
       say(`  ${verb} ${outcome.superseded.join(', ')} (${why})`);
     }
     for (const backup of outcome.backups) say(`  kept the previous file as ${backup}`);
-    if (outcome.leftoversRemoved > 0) say(`  removed ${outcome.leftoversRemoved} temporary file(s) a killed run left`);
+    if (outcome.leftoversRemoved > 0) say(`  ${context.dryRun ? 'would remove' : 'removed'} ${outcome.leftoversRemoved} temporary file(s) a killed run left`);
   }
 }
