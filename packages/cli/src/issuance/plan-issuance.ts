@@ -126,8 +126,12 @@ export function planIssuance(requests: readonly UserRequest[], options: Issuance
     if (typeof target === 'string') {
       // A holder of their own key needs no account here; the timer must not fail for them.
       if (newest?.origin === 'csr') {
-        const why = `${request.user} keeps their own key and has no account here to install into; sign their new CSR (dockauth sign --csr FILE --user ${request.user})`;
-        users.push({ user: request.user, target: { user: request.user, dir: '-', owner: undefined }, action: 'skip', why, groups: newest.groups, supersedes: [], stale: [], leftovers: [] });
+        const due = !valid[0] || valid[0].notAfter.getTime() - inputs.now.getTime() <= options.withinDays * DAY;
+        const why = due
+          ? `${request.user} keeps their own key and has no account here to install into; sign their new CSR (dockauth sign --csr FILE --user ${request.user})`
+          : 'certificate valid (they keep it themselves)';
+        const target = { user: request.user, dir: '-', owner: undefined };
+        users.push({ user: request.user, target, action: due ? 'skip' : 'unchanged', why, groups: newest.groups, current: valid[0], supersedes: [], stale: [], leftovers: [] });
       } else unknownUsers.push(request.user);
       continue;
     }
