@@ -34,7 +34,11 @@ describe('server renew renews what is in use, under the timer, with an encrypted
 
   test('nothing due: nothing changes; a dry run names both certificates and changes nothing', () => {
     const before = [serial(join(local, 'server-cert.pem')), serial(join(shipped, 'server-cert.pem'))];
-    expect(run('server', 'renew', '--daemon-json', daemonJson)).toMatchObject({ status: 0, json: { changed: false } });
+    const quiet = run('server', 'renew', '--daemon-json', daemonJson);
+    expect(quiet).toMatchObject({ status: 0, json: { changed: false, out: local, restartNeeded: false } });
+    // The fields server renew always had speak of dockerd's own certificate.
+    expect(quiet.json.serial.toUpperCase()).toBe(before[0]!.replace('serial=', '').replace(/^0+/, ''));
+    expect(quiet.json.certificates.map((c: { inUse: boolean; action: string }) => [c.inUse, c.action])).toEqual([[true, 'unchanged'], [false, 'unchanged']]);
     const dry = dockauth(['--dir', state, '--ca-passphrase-file', pass, 'server', 'renew', '--daemon-json', daemonJson, '--within', '400', '--dry-run']);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain(`${join(local, 'server-cert.pem')} (dockerd's, named in ${daemonJson}): would renew`);

@@ -79,19 +79,20 @@ export async function serverRenewCommand(context: Context, options: ServerRenewO
       }
       const plan = planServer(store, target.paths, installed.current.hosts, withinDays, now);
       const issued = await applyServer(context, store, plan, { durationMs });
+      const about = { certificate: target.paths.certificate, out: dirname(target.paths.certificate), inUse: target.inUse, hosts: plan.hosts };
       if (plan.action === 'unchanged') {
         context.out.say(`${where}: ${installed.current.serial} valid until ${formatDate(installed.current.notAfter)}; not due`);
-        results.push({ certificate: target.paths.certificate, inUse: target.inUse, action: 'unchanged', serial: installed.current.serial });
+        results.push({ ...about, action: 'unchanged', serial: installed.current.serial, notAfter: formatDate(installed.current.notAfter) });
         continue;
       }
       if (!issued) {
         context.out.say(`${where}: would renew ${installed.current.serial} for ${plan.hosts.join(', ')} (${plan.why})`);
-        results.push({ certificate: target.paths.certificate, inUse: target.inUse, action: 'would renew', serial: installed.current.serial });
+        results.push({ ...about, action: 'would renew', serial: installed.current.serial, notAfter: formatDate(installed.current.notAfter) });
         continue;
       }
       restartNeeded ||= target.inUse;
       context.out.say(`${where}: renewed ${installed.current.serial} as ${issued.record.serial} for ${issued.record.hosts.join(', ')}, valid until ${formatDate(issued.record.notAfter)}`);
-      results.push({ certificate: target.paths.certificate, inUse: target.inUse, action: 'renewed', serial: issued.record.serial, superseded: installed.current.serial });
+      results.push({ ...about, action: 'renewed', serial: issued.record.serial, notAfter: formatDate(issued.record.notAfter), superseded: installed.current.serial });
     }
     if (results.length === 0) {
       // Not an error: the daily timer runs this on CA hosts that have no daemon of their own.
@@ -102,7 +103,19 @@ export async function serverRenewCommand(context: Context, options: ServerRenewO
     for (const result of results) {
       if (result.action === 'renewed' && !result.inUse) context.out.say(`Ship ${dirname(result.certificate as string)} to its host and restart dockerd there.`);
     }
-    return { changed: results.some((result) => result.action === 'renewed'), dryRun: context.dryRun, certificates: results, restartNeeded, restarted };
+    // The fields server renew always had (as server issue) speak of dockerd's own certificate, else the first.
+    const primary = results.find((result) => result.inUse && result.serial) ?? results.find((result) => result.serial);
+    return {
+      changed: results.some((result) => result.action === 'renewed' || result.action === 'would renew'),
+      dryRun: context.dryRun,
+      serial: (primary?.serial as string | undefined) ?? null,
+      out: primary?.out ?? null,
+      hosts: primary?.hosts ?? [],
+      notAfter: primary?.notAfter ?? null,
+      certificates: results,
+      restartNeeded,
+      restarted,
+    };
   } finally {
     store.close();
   }
