@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { learnFromResponse, type ApiResponse } from './learn-from-response.js';
 import { OwnerRecords } from './owner-records.js';
+import { OwnerJournalFile } from '../owner-journal.js';
 import { container, fakeDocker } from '../../test/fixtures.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
 
@@ -46,13 +47,13 @@ describe('who made what, from dockerd\'s answers', () => {
     const temp = makeTempDir();
     try {
       const path = join(temp.dir, 'owners', 'dockauth.owners.jsonl');
-      const first = new OwnerRecords(path);
+      const first = new OwnerRecords(new OwnerJournalFile(path));
       first.remember('volume', 'v1', 'alice');
       first.remember('network', ID('a'), 'bob');
       first.remember('volume', 'gone', 'alice');
       first.forget('volume', 'gone');
       writeFileSync(path, `${readFileSync(path, 'utf8')}{"kind":"volume","key":"half`);
-      const second = new OwnerRecords(path);
+      const second = new OwnerRecords(new OwnerJournalFile(path));
       expect([second.ownerOf('volume', 'v1'), second.ownerOf('network', ID('a')), second.ownerOf('volume', 'gone')]).toEqual(['alice', 'bob', undefined]);
       expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
     } finally {

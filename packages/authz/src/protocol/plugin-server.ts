@@ -11,6 +11,7 @@ import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
 import { learnFromResponse } from '../engine/learn-from-response.js';
 import { OwnerRecords } from '../engine/owner-records.js';
+import { OwnerJournalFile } from '../owner-journal.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
 import { checkInheritedSocket } from './socket-activation.js';
@@ -93,7 +94,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   const store = await CaStore.open(options.stateDir, { readonly: true });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
-  const records = new OwnerRecords(options.ownersPath);
+  const records = new OwnerRecords(options.ownersPath ? new OwnerJournalFile(options.ownersPath) : undefined);
   const inputs = {
     inventory: store,
     accounts: new SystemAccounts(),
