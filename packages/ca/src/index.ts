@@ -27,6 +27,7 @@ export {
   STORE_FILES,
   type CaStoreOptions,
   type ClientRequest,
+  type CsrRequest,
   type ServerRequest,
   type Issued,
   type Revocation,

@@ -46,3 +46,12 @@ export async function uninterrupted<T>(work: () => Promise<T>): Promise<T> {
     if (depth === 0 && pending) stop(pending);
   }
 }
+
+/**
+ * A failpoint for the crash-consistency tests: with DOCKAUTH_TEST_CRASH_AT=NAME in
+ * the environment, the process SIGKILLs itself on reaching the point NAME, leaving
+ * what a power cut there would leave. Without it, nothing happens.
+ */
+export function crashPoint(name: string): void {
+  if (process.env.DOCKAUTH_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}

@@ -4,18 +4,19 @@ import { InputError } from '../errors.js';
 import { validateLoginName } from '../names.js';
 import { parseCertificatePem, type CertificateInfo } from '../ca-certificate.js';
 import type { CaMaterial } from '../create-ca.js';
+import type { VerifiedCsr } from '../csr.js';
 import type { RevocationReason } from '../revocation-reason.js';
 import { normalizeSerial } from '../serial.js';
 import { createFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
 import { Inventory } from './inventory.js';
-import { Issuance, type ClientRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
+import { Issuance, type ClientRequest, type CsrRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
 import { assertPrivateDirectory } from './permissions.js';
 import { recordBase } from './record-base.js';
 import { Revoker, type Revocation } from './revocation.js';
 import { SigningKey } from './signing-key.js';
 
-export type { ClientRequest, Issued, ServerRequest, SignedBatch } from './issuance.js';
+export type { ClientRequest, CsrRequest, Issued, ServerRequest, SignedBatch } from './issuance.js';
 export type { Revocation } from './revocation.js';
 
 /** Files of a state directory. */
@@ -183,8 +184,18 @@ export class CaStore {
     return this.issuance.recordClients(batch);
   }
 
-  signClientCsr(request: Parameters<Issuance['signClientCsr']>[0]): Promise<Issued> {
+  signClientCsr(request: CsrRequest): Promise<Issued> {
     return this.issuance.signClientCsr(request);
+  }
+
+  /** Checks a CSR for `user` and returns its public key; signs nothing. */
+  verifyCsr(request: Pick<CsrRequest, 'csrPem' | 'where' | 'user'>): Promise<VerifiedCsr> {
+    return this.issuance.verifyCsr(request);
+  }
+
+  /** Verifies and signs a CSR without recording it: the caller records with recordClients. */
+  signCsr(request: CsrRequest): Promise<SignedBatch> {
+    return this.issuance.signCsr(request);
   }
 
   issueServer(request: ServerRequest): Promise<Issued> {

@@ -1,4 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { VerifiedCsr } from '../csr.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
 import { issueCertificate, type Issuer } from '../issue.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from '../keys/key-type.js';
@@ -26,6 +27,17 @@ export interface ClientRequest {
    * who keeps their own key (the certificate being renewed carries it).
    */
   publicKeyFrom?: { certificatePem: string; keyType: KeyType };
+}
+
+export interface CsrRequest {
+  csrPem: string;
+  /** Where the CSR came from, for messages. */
+  where: string;
+  user: string;
+  groups?: readonly string[];
+  durationMs?: number;
+  /** The directory the caller will write the certificate to (recorded for renewal). */
+  destination?: string;
 }
 
 export interface ServerRequest {
@@ -131,20 +143,32 @@ export class Issuance {
   }
 
   /** Signs a user's own CSR with the client profile: only its key is taken from it. */
-  async signClientCsr(request: { csrPem: string; where: string; user: string; groups?: readonly string[]; durationMs?: number; destination?: string }): Promise<Issued> {
+  async signClientCsr(request: CsrRequest): Promise<Issued> {
+    const [issued] = await this.recordClients(await this.signCsr(request));
+    return issued!;
+  }
+
+  /** Checks a CSR (its signature, key type, and that its CN is the user) and hands back its public key; signs nothing. */
+  async verifyCsr(request: Pick<CsrRequest, 'csrPem' | 'where' | 'user'>): Promise<VerifiedCsr> {
+    const { verifyCsr } = await import('../csr.js');
+    return verifyCsr(request.csrPem, { expectedCommonName: validateLoginName(request.user), where: request.where }, this.crypto);
+  }
+
+  /** Verifies and signs a CSR without recording it (record with recordClients): nothing is kept until then. */
+  async signCsr(request: CsrRequest): Promise<SignedBatch> {
     const user = validateLoginName(request.user);
     const groups = (request.groups ?? []).map((group) => validateGroupName(group));
     await this.issuer();
-    const { verifyCsr } = await import('../csr.js');
-    const csr = await verifyCsr(request.csrPem, { expectedCommonName: user, where: request.where }, this.crypto);
-    return this.signAndRecord({
+    const csr = await this.verifyCsr(request);
+    const input: SignInput = {
       profile: CLIENT_PROFILE,
       subject: { commonName: user, organization: groups },
       publicKey: csr.publicKey,
       publicKeyType: csr.publicKeyType,
       durationMs: request.durationMs,
       record: { user, groups, hosts: [], origin: 'csr', destination: request.destination ?? null },
-    });
+    };
+    return { items: [{ input, issued: await this.sign(input) }] };
   }
 
   /** A Docker daemon's server certificate for the given names and addresses. */

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { CaStore } from '@dockauth/ca';
-import { applyPlan } from '../apply/apply-plan.js';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { applyCrl, planCrl } from '../issuance/crl-publication.js';
 import { openStore } from '../store-access.js';
 
 export interface CrlOptions extends GlobalOptions {
@@ -12,21 +12,18 @@ export interface CrlOptions extends GlobalOptions {
 /** Publishes a fresh CRL in the state directory (and at --out). */
 export async function crlCommand(context: Context, options: CrlOptions): Promise<CommandResult> {
   const out = options.out === undefined ? undefined : resolve(options.out);
-  if (out) applyPlan({ changes: [{ kind: 'file', path: out, content: '', mode: 0o644 }] }, { dryRun: true });
   const store = await openStore(context, options);
   try {
-    await store.assertCanSign();
-    const path = CaStore.paths(context.dir).crl;
-    if (context.dryRun) {
-      const revoked = store.count({ status: 'revoked' });
-      context.out.say(`would sign a new CRL listing the revoked certificates that have not expired (${revoked} revoked in all) and write it to ${path}${out ? ` and ${out}` : ''}`);
-      return { changed: true, dryRun: true, crl: path, out: out ?? null, revoked };
+    const plan = planCrl({ crl: CaStore.paths(context.dir).crl, out, revoked: store.count({ status: 'revoked' }) });
+    const pem = await applyCrl(context, store, plan);
+    const where = `${plan.crl}${out ? ` and ${out}` : ''}`;
+    const removed = plan.leftovers.length > 0 ? `; ${context.dryRun ? 'would remove' : 'removed'} ${plan.leftovers.length} temporary file(s) a killed run left` : '';
+    if (pem === undefined) {
+      context.out.say(`would sign a new CRL listing the revoked certificates that have not expired (${plan.revoked} revoked in all) and write it to ${where}${removed}`);
+      return { changed: true, dryRun: true, crl: plan.crl, out: plan.out, revoked: plan.revoked, leftovers: plan.leftovers.length };
     }
-    const pem = await store.publishCrl();
-    if (out) applyPlan({ changes: [{ kind: 'file', path: out, content: pem, mode: 0o644 }] }, { dryRun: false });
-    const revoked = store.count({ status: 'revoked' });
-    context.out.say(`Published the CRL (${revoked} revoked) in ${path}${out ? ` and ${out}` : ''}.`);
-    return { changed: true, crl: path, out: out ?? null, revoked };
+    context.out.say(`Published the CRL (${plan.revoked} revoked) in ${where}${removed}.`);
+    return { changed: true, crl: plan.crl, out: plan.out, revoked: plan.revoked, leftoversRemoved: plan.leftovers.length };
   } finally {
     store.close();
   }

@@ -1,4 +1,5 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateRecord, KeyType } from '@dockauth/ca';
 import type { Change } from '../apply/plan.js';
@@ -100,10 +101,19 @@ function holdsPublicKey(target: BundleTarget, record: CertificateRecord): boolea
   return installed !== undefined && mine !== undefined && Boolean(certificateKey(installed.toString())?.equals(mine));
 }
 
+function isFile(path: string): boolean {
+  try {
+    return !lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function chooseTarget(request: UserRequest, newest: CertificateRecord | undefined, options: IssuanceOptions, inputs: IssuanceInputs): BundleTarget | string {
   if (options.out !== undefined) return outTarget(options.out, request.user);
   const account = inputs.accounts.get(request.user);
-  const destination = request.followDestination ? newest?.destination : undefined;
+  // `sign --out FILE` records the file it wrote: a bundle directory is followed, a file is not.
+  const destination = request.followDestination && newest?.destination && !isFile(newest.destination) ? newest.destination : undefined;
   if (destination && (!account || destination !== join(account.home, '.docker'))) return { user: request.user, dir: destination, owner: undefined };
   if (!account) return `no such account`;
   return homeTarget(account);
