@@ -78,6 +78,8 @@ function syncDirectory(dir: string): void {
 /** Replaces `path` atomically: readers see the old file or the new one, never a part. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
   const temporary = writeTemporary(path, data, mode);
+  // Crash-consistency tests: die as a power cut would between the write and the rename.
+  if (process.env.DOCKAUTH_TEST_CRASH_AT === 'file:staged') process.kill(process.pid, 'SIGKILL');
   try {
     renameSync(temporary, path);
     live.delete(temporary);
