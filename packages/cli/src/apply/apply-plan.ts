@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, commitStagedFile, createFileAtomic, discardStagedFile, stageFile, writeFileAtomic } from '@dockauth/ca';
+import { crashPoint } from '../interruption.js';
 import { syncFilesystems } from './sync-filesystems.js';
 import { readRegularFile } from '../system/regular-file.js';
 import { asOwner } from './as-owner.js';
@@ -216,7 +217,11 @@ export function applyPlans(plans: readonly Plan[], options: { now?: Date } = {})
   const paths = staged.flat().map((file) => file.path);
   if (paths.length === 0) return outcomes;
   syncFilesystems(paths);
-  for (const file of staged.flat()) asOwner(file.owner, () => commitStagedFile(file.temporary, file.path));
+  crashPoint('batch:staged');
+  staged.flat().forEach((file, index) => {
+    asOwner(file.owner, () => commitStagedFile(file.temporary, file.path));
+    if (index === 0) crashPoint('batch:committing');
+  });
   syncFilesystems(paths);
   return outcomes;
 }

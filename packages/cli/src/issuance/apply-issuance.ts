@@ -4,7 +4,7 @@ import type { Change, Plan } from '../apply/plan.js';
 import { removeTemporaries } from '../apply/stale-temporaries.js';
 import { bundleChanges, certificateOnlyChanges } from '../client-bundle.js';
 import type { Context } from '../context.js';
-import { uninterrupted } from '../interruption.js';
+import { crashPoint, uninterrupted } from '../interruption.js';
 import { Progress } from '../progress.js';
 import { formatDate } from '../store-access.js';
 import type { IssuanceOptions, IssuancePlan, PlannedUser } from './plan-issuance.js';
@@ -101,9 +101,11 @@ export async function applyIssuance(context: Context, store: CaStore, plan: Issu
     () => progress.tick(),
   );
   progress.finish();
+  crashPoint('issue:signed');
 
   const failures = await uninterrupted(async () => {
     const issued = await store.recordClients(signed);
+    crashPoint('issue:recorded');
     const plans = toIssue.map((user, index) => ({ changes: filesFor(user, caPem, issued[index]!, options.contextHost) }));
     // One user: fsync as usual. Many: one batch, synced twice in all.
     const applied = plans.length === 1 ? [installOne(plans[0]!)] : applyPlans(plans);
@@ -128,6 +130,7 @@ export async function applyIssuance(context: Context, store: CaStore, plan: Issu
       });
       if (certificate.clampedToCa) context.out.warn(`${user.user}'s certificate ends with the CA on ${formatDate(certificate.record.notAfter)}`);
     });
+    crashPoint('issue:installed');
     // Never leave a valid certificate whose key went nowhere; the replaced ones stop working.
     if (failed.length > 0) await store.revokeSerials(failed, 'cessationOfOperation');
     if (superseded.length > 0) await store.revokeSerials(superseded, 'superseded');
