@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SUBID_LIMITS, GeneratorInputError, allocateSubids, parseLoginDefs, subidLimits, type SubidLimits } from '../index.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
+import { ACCOUNTS_LOCK } from '../../../../test/support/users.js';
 
 const limits = DEFAULT_SUBID_LIMITS;
 const allocate = (subuid: string, subgid: string, extra: { owner?: string; uid?: number; count?: number; uidLimits?: SubidLimits; gidLimits?: SubidLimits } = {}) =>
@@ -89,7 +90,9 @@ const canUseGetsubids = process.geteuid?.() === 0 && spawnSync('sh', ['-c', 'com
     // The bind mounts need something to mount over; an empty file is what shadow itself creates.
     for (const file of ['/etc/subuid', '/etc/subgid']) if (!existsSync(file)) writeFileSync(file, '', { mode: 0o644 });
     const script = `mount --bind ${subuid} /etc/subuid && mount --bind ${subgid} /etc/subgid && getsubids alice && getsubids -g alice && getsubids bob`;
-    const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
+    // Under the test suite's accounts lock: a useradd elsewhere replaces /etc/subuid by rename,
+    // which would leave the bind mount on the old, unlinked file and getsubids reading the new one.
+    const run = spawnSync('flock', ['--timeout', '120', ACCOUNTS_LOCK, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n')).toEqual(['0: alice 231072 65536', '0: alice 231072 65536', '0: bob 165536 65536']);
   } finally {
