@@ -2,7 +2,7 @@ import type { GoValue } from '../decode/go-json.js';
 import { queryValue, type RequestInputs } from '../decode/request-inputs.js';
 import { buildProblems } from './build.js';
 import { bindsStillSafeProblems, containerCreateProblems } from './container-create.js';
-import { imageAllowed, normalizeImageReference } from './image-reference.js';
+import { imageAllowed, inOwnNamespace, normalizeImageReference } from './image-reference.js';
 import { execCreateProblems, execStartProblems, updateProblems } from './other-bodies.js';
 import { networkConnectProblems, networkCreateProblems, volumeCreateProblems } from './object-bodies.js';
 import { importProblems, pullProblems } from './pull.js';
@@ -22,10 +22,6 @@ export interface ActionRequest {
   version: string | undefined;
 }
 
-/** Whether a reference is under the user's own name (docker.io/<user>/…), where built and committed images go. */
-export function inOwnNamespace(reference: string, user: string): boolean {
-  return normalizeImageReference(reference).startsWith(`docker.io/${user}/`);
-}
 
 /** The target must be the user's; then each action's own rules. Returns the problems, each with what to do. */
 export async function actionProblems(request: ActionRequest, context: RuleContext): Promise<string[]> {

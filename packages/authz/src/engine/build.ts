@@ -1,5 +1,5 @@
 import { queryValue, type RequestInputs } from '../decode/request-inputs.js';
-import { normalizeImageReference } from './image-reference.js';
+import { inOwnNamespace } from './image-reference.js';
 import { parseSize, formatSize } from './policy-limits.js';
 import type { RuleContext } from './rule-context.js';
 
@@ -33,7 +33,7 @@ export function buildProblems(inputs: RequestInputs, context: RuleContext): stri
   if (!['', 'default', 'bridge', 'none'].includes(network)) problems.push(`docker build --network ${network} is not allowed`);
   const tags = inputs.query.get('t') ?? [];
   for (const tag of tags) {
-    if (!normalizeImageReference(tag).startsWith(`docker.io/${account.name}/`)) problems.push(`docker build -t ${tag}: tag under your own name, -t ${account.name}/${tag.split('/').pop()}`);
+    if (!inOwnNamespace(tag, account.name)) problems.push(`docker build -t ${tag}: tag under your own name, -t ${account.name}/${tag.split('/').pop()}`);
   }
   const shm = queryValue(inputs, 'shmsize');
   const limit = rules.limits.shmSize;

@@ -72,3 +72,8 @@ export function pullReference(fromImage: string, tag: string): { reference: stri
   // With a digest, the digest is what is fetched: a tag beside it pins nothing, and is not judged.
   return { reference: digest === undefined ? `${parsed.repository}:${ownTag}` : `${parsed.repository}@${digest}` };
 }
+
+/** Whether a reference is under the user's own name (docker.io/<user>/…), where built, imported and committed images go. */
+export function inOwnNamespace(reference: string, user: string): boolean {
+  return normalizeImageReference(reference).startsWith(`docker.io/${user}/`);
+}

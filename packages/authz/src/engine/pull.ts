@@ -1,5 +1,5 @@
 import { queryValue, type RequestInputs } from '../decode/request-inputs.js';
-import { imageAllowed, normalizeImageReference, pullReference } from './image-reference.js';
+import { imageAllowed, inOwnNamespace, normalizeImageReference, pullReference } from './image-reference.js';
 import type { RuleContext } from './rule-context.js';
 
 /**
@@ -28,7 +28,7 @@ export function importProblems(inputs: RequestInputs, context: RuleContext): str
   const problems: string[] = [];
   if (source !== '-') problems.push(`docker import from ${source} is not allowed: dockerd would fetch it itself; download it, then docker import FILE`);
   const repo = queryValue(inputs, 'repo');
-  if (repo !== '' && !normalizeImageReference(repo).startsWith(`docker.io/${context.account.name}/`)) {
+  if (repo !== '' && !inOwnNamespace(repo, context.account.name)) {
     problems.push(`docker import: import under your own name (${context.account.name}/NAME), not ${repo}`);
   }
   return problems;
