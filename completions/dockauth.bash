@@ -7,13 +7,14 @@
 _dockauth_subcommands() {
   local words=''
   case "$1" in
-    '') words='ca server daemon user sign crl profile-d subid systemd authz doctor' ;;
+    '') words='ca server daemon user sign crl profile-d subid systemd authz gateway doctor' ;;
     'ca') words='init show' ;;
     'server') words='issue renew' ;;
     'daemon') words='configure unconfigure' ;;
     'user') words='add list show renew revoke remove' ;;
     'subid') words='add' ;;
     'authz') words='init serve check' ;;
+    'gateway') words='issue serve' ;;
   esac
   printf '%s\n' "$words"
 }
@@ -47,8 +48,11 @@ _dockauth_options() {
     'systemd') words='--out --exec --within --restart-dockerd --daemon-json -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz init') words='--force -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
-    'authz serve') words='--socket --policy --audit --audit-stdout --audit-failure --docker-socket --owners -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'authz serve') words='--socket --policy --audit --audit-stdout --audit-failure --docker-socket --owners --gateway-certificate -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz check') words='--user --group --policy --request --docker-socket -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'gateway') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'gateway issue') words='--within -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'gateway serve') words='--listen --upstream --tls-dir --client-dir --policy --audit --audit-stdout --audit-failure --docker-socket --plugin-owners -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'doctor') words='--daemon-json --socket --plugin-socket --policy --docker-group --profile-root -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
   esac
   printf '%s\n' "$words"
@@ -169,6 +173,7 @@ _dockauth_option_value() {
     'authz serve --audit-failure') kind='none' ;;
     'authz serve --docker-socket') kind='file' ;;
     'authz serve --owners') kind='file' ;;
+    'authz serve --gateway-certificate') kind='file' ;;
     'authz serve --dir') kind='dir' ;;
     'authz serve --ca-passphrase-file') kind='file' ;;
     'authz check --user') kind='user' ;;
@@ -178,6 +183,22 @@ _dockauth_option_value() {
     'authz check --docker-socket') kind='file' ;;
     'authz check --dir') kind='dir' ;;
     'authz check --ca-passphrase-file') kind='file' ;;
+    'gateway --dir') kind='dir' ;;
+    'gateway --ca-passphrase-file') kind='file' ;;
+    'gateway issue --within') kind='none' ;;
+    'gateway issue --dir') kind='dir' ;;
+    'gateway issue --ca-passphrase-file') kind='file' ;;
+    'gateway serve --listen') kind='none' ;;
+    'gateway serve --upstream') kind='none' ;;
+    'gateway serve --tls-dir') kind='dir' ;;
+    'gateway serve --client-dir') kind='dir' ;;
+    'gateway serve --policy') kind='file' ;;
+    'gateway serve --audit') kind='file' ;;
+    'gateway serve --audit-failure') kind='none' ;;
+    'gateway serve --docker-socket') kind='file' ;;
+    'gateway serve --plugin-owners') kind='file' ;;
+    'gateway serve --dir') kind='dir' ;;
+    'gateway serve --ca-passphrase-file') kind='file' ;;
     'doctor --daemon-json') kind='file' ;;
     'doctor --socket') kind='file' ;;
     'doctor --plugin-socket') kind='file' ;;

@@ -38,7 +38,7 @@ try {
     plugins: [{
       name: 'commands-left-out',
       setup(build) {
-        build.onResolve({ filter: /^\.\/commands\// }, (args) => ({ path: args.path, external: true }));
+        build.onResolve({ filter: /^\.{1,2}\/commands\// }, (args) => ({ path: args.path, external: true }));
       },
     }],
   });

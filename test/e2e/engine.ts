@@ -40,7 +40,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (check()) return;
@@ -50,7 +50,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): 
 }
 
 /** A process started by the harness, stopped by its process group (and killed if it will not stop). */
-class Managed {
+export class Managed {
   constructor(
     readonly name: string,
     readonly child: ChildProcess,
@@ -81,7 +81,7 @@ class Managed {
   }
 }
 
-function startManaged(name: string, command: string, args: string[], log: string, env: NodeJS.ProcessEnv = process.env): Managed {
+export function startManaged(name: string, command: string, args: string[], log: string, env: NodeJS.ProcessEnv = process.env): Managed {
   const fd = openSync(log, 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
   return new Managed(name, child, log);
@@ -116,7 +116,7 @@ export interface Engine {
  * roots, no bridge and no iptables — it touches no address but loopback — and
  * the plugin run by `dockauth authz serve` on a socket of its own.
  */
-export async function startEngine(options: { build?: EngineBuild; dir: string; state: string; usernsRemap?: string; policyText: string; label: string }): Promise<Engine> {
+export async function startEngine(options: { build?: EngineBuild; dir: string; state: string; usernsRemap?: string; policyText: string; label: string; pluginArgs?: string[] }): Promise<Engine> {
   const build = options.build ?? engineBuild(SYSTEM_SUITE);
   if (build.skip) throw new Error(`dockerd ${build.name} (${build.suite}) cannot run here: ${build.skip}`);
   const dir = join(options.dir, options.label);
@@ -145,7 +145,7 @@ export async function startEngine(options: { build?: EngineBuild; dir: string; s
   const audit = join(dir, 'audit.log');
 
   const plugin = startManaged('plugin', process.execPath, [DOCKAUTH_BIN, '--dir', options.state, 'authz', 'serve', '--socket', pluginSocket,
-    '--policy', policy, '--audit', audit, '--docker-socket', rootSocket, '--owners', join(dir, 'owners.jsonl')], join(dir, 'plugin.log'));
+    '--policy', policy, '--audit', audit, '--docker-socket', rootSocket, '--owners', join(dir, 'owners.jsonl'), ...(options.pluginArgs ?? [])], join(dir, 'plugin.log'));
   await waitFor('the plugin socket', () => existsSync(pluginSocket));
   const dockerd = startManaged('dockerd', build.dockerd, ['--config-file', daemonJson, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
     '--pidfile', join(dir, 'dockerd.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], join(dir, 'dockerd.log'), { ...process.env, ...env });

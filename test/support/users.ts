@@ -11,6 +11,8 @@ export interface LocalUser {
   uid: number;
   gid: number;
   home: string;
+  /** Every gid the account has (`id -G`): primary and supplementary. */
+  gids: number[];
 }
 
 /**
@@ -27,11 +29,12 @@ export function underAccountsLock(command: string, args: string[], options: { en
 }
 
 /** Creates a real local account with a home directory; names are unique per run. */
-export function createUser(prefix: string): LocalUser {
+export function createUser(prefix: string, groups: string[] = []): LocalUser {
   const name = `${prefix}${randomBytes(3).toString('hex')}`.slice(0, 30);
-  underAccountsLock('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+  underAccountsLock('useradd', ['--create-home', '--shell', '/bin/sh', ...(groups.length > 0 ? ['--groups', groups.join(',')] : []), name]);
   const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
-  return { name, uid: Number(uid), gid: Number(gid), home: home as string };
+  const gids = execFileSync('id', ['-G', name], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+  return { name, uid: Number(uid), gid: Number(gid), home: home as string, gids };
 }
 
 export function removeUser(user: LocalUser): void {

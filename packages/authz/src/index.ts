@@ -18,3 +18,5 @@ export { DockerSocketLookup } from './docker-client.js';
 export { auditRecord } from './audit/audit-log.js';
 export { evaluate } from './engine/decide.js';
 export { requestFromDockerArgs, DockerArgsError, type ExplainedRequest } from './explain/docker-cli.js';
+export { startGateway, type GatewayOptions, type RunningGateway } from './gateway/gateway-server.js';
+export { USER_HEADER, SERIAL_HEADER } from './engine/relayed-identity.js';

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import { stderr, stdout } from './stdio.js';
 import { VERSION } from './version.js';
+import { addGatewayCommands, type ActionFactory } from './program/gateway-program.js';
 
 /** What every command module exports: options in, a JSON-able result out (at least `changed`). */
 export type CommandResult = { changed: boolean } & Record<string, unknown>;
@@ -277,6 +278,7 @@ Examples:
     .option('--audit-failure <MODE>', 'when an audit record cannot be written: deny or allow', 'deny')
     .option('--docker-socket <PATH>', 'dockerd\'s root socket, for ownership and image look-ups', '/var/run/docker.sock')
     .option('--owners <FILE>', 'where the owners of what users make are kept (default: /var/lib/dockauth/<plugin name>.owners.jsonl)')
+    .option('--gateway-certificate <FILE>', 'the gateway\'s client certificate: its requests are judged for the user it names')
     .addHelpText('after', `
 Example:
   # dockauth authz serve        (systemd runs it: see dockauth systemd)`)
@@ -295,6 +297,8 @@ Example:
     DENY  POST /containers/create (container.create) for alice
       --privileged is not allowed; -v /:/host: / is outside the directories you may mount ...`)
     .action(action(async () => (await import('./commands/authz.js')).authzCheckCommand));
+
+  addGatewayCommands(program, action as ActionFactory);
 
   program.command('doctor')
     .description('check the setup: CA, certificates and CRL, daemon.json, the plugin and its policy, profile.d, users\' keys, the docker socket and group, the engine\'s known plugin bypasses')

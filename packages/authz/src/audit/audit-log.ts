@@ -16,6 +16,9 @@ export function auditRecord(decision: Decision, time: Date): string {
     reason: decision.allow ? decision.rule : decision.message,
     rule: decision.rule,
     policy: decision.policySha256,
+    decided_by: decision.decidedBy ?? 'plugin',
+    ...(decision.via ? { via: decision.via } : {}),
+    ...(decision.filled?.length ? { filled: decision.filled } : {}),
   })}\n`;
 }
 

@@ -7,11 +7,21 @@ import type { AuthzRequest } from '../protocol/authz-request.js';
 import { actionProblems } from './action-problems.js';
 import { actionAllowed, effectiveRules } from './effective-rules.js';
 import { checkIdentity, type Inventory } from './identity.js';
+import { fromGateway, relayedIdentity } from './relayed-identity.js';
 import type { Account, DockerLookup, HostPaths } from './lookups.js';
 import type { OwnerRecords } from './owner-records.js';
 import type { Policy } from './policy.js';
 import type { RuleContext } from './rule-context.js';
 import { matchRoute } from './routes.js';
+
+/**
+ * Actions the plugin alone cannot make safe, and the gateway can: allowed by the policy, they
+ * pass only through the gateway (directly to dockerd they are refused, saying why).
+ */
+const GATEWAY_ONLY: Record<string, string> = {
+  'system.events': 'dockerd would show you every user\'s events, and only the gateway cuts them to your own',
+  'image.load': 'the plugin cannot see which names an archive would take, and the gateway checks them',
+};
 
 // Invalid UTF-8 becomes U+FFFD, as Go's decoder reads it.
 const UTF8 = new TextDecoder();
@@ -32,6 +42,12 @@ export interface Decision {
   /** Which rule decided: "root socket", "policy base+groups.lab", "no route", ... */
   rule: string;
   policySha256: string | null;
+  /** Which component decided: the plugin (dockerd's call) or the gateway (before forwarding). */
+  decidedBy?: 'plugin' | 'gateway';
+  /** Set when the plugin judged a request the gateway forwarded for `user`. */
+  via?: 'gateway';
+  /** What the gateway filled in that the user left out ("User", "SecurityOpt", ...). */
+  filled?: string[];
 }
 
 export interface DecisionInputs {
@@ -42,6 +58,8 @@ export interface DecisionInputs {
   paths: HostPaths;
   /** Who made what, learnt from dockerd's answers (the plugin server's); without it, every check looks up. */
   records?: OwnerRecords;
+  /** The gateway's client certificate (DER): requests it makes are judged for the user it names. */
+  gatewayCertificate?: Buffer;
   now?: Date;
 }
 
@@ -58,7 +76,7 @@ export function cameOverTls(request: Pick<AuthzRequest, 'user' | 'authMethod' | 
  */
 export async function decide(request: AuthzRequest, inputs: DecisionInputs): Promise<Decision> {
   const tls = cameOverTls(request);
-  const base = { id: randomUUID(), user: tls ? (request.user ?? '') : null, serial: null as string | null, method: request.method, endpoint: request.uri, action: 'unknown', rule: '', policySha256: inputs.policy?.sha256 ?? null };
+  const base: Omit<Decision, 'allow' | 'message'> = { id: randomUUID(), user: tls ? (request.user ?? '') : null, serial: null, method: request.method, endpoint: request.uri, action: 'unknown', rule: '', policySha256: inputs.policy?.sha256 ?? null };
   const deny = (message: string, rule: string): Decision => ({ ...base, allow: false, message: `${message} [dockauth ${base.id.slice(0, 8)}]`, rule });
 
   if (!tls) return { ...base, allow: true, message: '', action: 'admin', rule: 'root socket (no TLS user)' };
@@ -68,6 +86,13 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
   const identity = checkIdentity(request.user, request.peerCertificates, inputs.inventory, inputs.now);
   base.serial = identity.serial;
   if (!identity.ok) return deny(identity.reason, 'identity');
+  if (fromGateway(request.peerCertificates, inputs.gatewayCertificate)) {
+    // The same rules again, for the user the gateway forwards for, on the request as rewritten.
+    const relayed = relayedIdentity(request.headers, inputs.inventory, inputs.now);
+    Object.assign(base, { user: relayed.user, serial: relayed.serial, via: 'gateway' });
+    if (!relayed.ok) return deny(relayed.reason, 'identity');
+    return evaluate({ ...request, user: relayed.user }, relayed.groups, inputs, base);
+  }
 
   return evaluate(request, identity.groups, inputs, base);
 }
@@ -125,6 +150,7 @@ export async function evaluate(
   const rules = effectiveRules(inputs.policy, user, groups);
   const rule = `policy ${rules.sections.join('+')}`;
   if (!actionAllowed(rules, action)) return deny(`${action} is not allowed for ${user} (${request.method} ${path.path})`, rule);
+  if (GATEWAY_ONLY[action] && base.via !== 'gateway' && base.decidedBy !== 'gateway') return deny(`${action} is available only through the dockauth gateway: ${GATEWAY_ONLY[action]}`, rule);
 
   let body: GoValue | undefined;
   if (match.route.body === 'json') {

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { dirname } from 'node:path';
 import { CaStore } from '@dockauth/ca';
@@ -11,6 +12,8 @@ import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
 import { learnFromResponse } from '../engine/learn-from-response.js';
 import { OwnerRecords } from '../engine/owner-records.js';
+import { fromGateway, USER_HEADER } from '../engine/relayed-identity.js';
+import { header } from '../decode/request-inputs.js';
 import { OwnerJournalFile } from '../owner-journal.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
@@ -37,6 +40,8 @@ export interface PluginOptions {
   dockerSocket: string;
   /** Where the owners of what users made are kept (per dockerd); undefined keeps them in memory only. */
   ownersPath?: string;
+  /** The gateway's client certificate (PEM file): its requests are judged for the user it names. */
+  gatewayCertificatePath?: string;
   /** What to do when the audit record cannot be written: deny (default) or allow. */
   auditFailure: 'deny' | 'allow';
   log: (line: string) => void;
@@ -55,6 +60,15 @@ const ACTIVATED: PluginReply = { status: 200, body: Buffer.from(JSON.stringify({
 // Responses worth parsing: a create (of a container, exec instance, volume or network) or a removal.
 const LEARNT = [Buffer.from('/create'), Buffer.from('/exec'), Buffer.from('"DELETE"')];
 const deny = (message: string): PluginReply => ({ status: 200, body: { Allow: false, Msg: message } });
+
+/** The DER of the one certificate in a PEM file; a clear error when it is not one. */
+function readCertificateDer(path: string): Buffer {
+  try {
+    return new X509Certificate(readFileSync(path)).raw;
+  } catch (error) {
+    throw new Error(`failed to read the gateway's certificate ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
 
 /** Replaces a stale socket left by a previous run; refuses to remove anything that is not a socket. */
 function prepareSocket(path: string): void {
@@ -101,6 +115,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
     paths: new RootOwnedPathCache(options.paths ?? realHostPaths),
     records,
+    gatewayCertificate: options.gatewayCertificatePath === undefined ? undefined : readCertificateDer(options.gatewayCertificatePath),
   };
 
   const queue = new PerKeyQueue();
@@ -142,7 +157,10 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
 
   const learn = (raw: Buffer): void => {
     try {
-      void learnFromResponse(decodeAuthzResponse(JSON.parse(raw.toString('utf8'))), records, inputs.docker);
+      const response = decodeAuthzResponse(JSON.parse(raw.toString('utf8')));
+      // What the gateway made, it made for the user it named (and the request was judged for them).
+      const user = fromGateway(response.peerCertificates, inputs.gatewayCertificate) ? header(response.headers, USER_HEADER.toLowerCase()) : response.user;
+      void learnFromResponse({ ...response, user }, records, inputs.docker);
     } catch (error) {
       options.log(`failed to read a response dockerd reported: ${(error as Error).message}`);
     }

@@ -52,6 +52,7 @@ export interface AuthzServeOptions extends GlobalOptions {
   dockerSocket: string;
   auditFailure: string;
   owners?: string;
+  gatewayCertificate?: string;
 }
 
 /** Ownership records belong to one dockerd: named after the plugin's socket, so two engines never share them. */
@@ -76,6 +77,7 @@ export async function authzServeCommand(context: Context, options: AuthzServeOpt
     dockerSocket: options.dockerSocket,
     auditFailure: options.auditFailure,
     ownersPath: resolve(options.owners ?? defaultOwnersPath(options.socket)),
+    gatewayCertificatePath: options.gatewayCertificate === undefined ? undefined : resolve(options.gatewayCertificate),
     log: (line) => process.stderr.write(`dockauth authz: ${line}\n`),
   });
   await new Promise<void>((done) => {

@@ -1,0 +1,117 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { MAX_AUTHZ_REQUEST_BYTES } from '../protocol/fair-scheduling.js';
+import type { GatewayJudgement } from './gateway-decision.js';
+import { forwardedHeaders, rawRequestHead } from './forwarding.js';
+
+/** The user's certificate on a connection: its CN as dockerd takes it (the last one), and its PEM. */
+export interface Peer {
+  commonName: string | undefined;
+  pem: string;
+}
+
+const peers = new WeakMap<object, Peer>();
+
+export function peerOf(socket: TLSSocket): Peer {
+  let peer = peers.get(socket);
+  if (!peer) {
+    const certificate = socket.getPeerCertificate(false);
+    const cn = certificate?.subject?.CN as string | string[] | undefined;
+    const base64 = certificate?.raw?.toString('base64') ?? '';
+    peer = {
+      commonName: Array.isArray(cn) ? cn[cn.length - 1] : cn,
+      pem: `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
+    };
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
+/** The whole body, or null when it is over `limit` (the rest is not read). */
+export function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        request.pause();
+        resolve(null);
+      } else chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Answers on a connection taken over for an upgrade, and closes it. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ message });
+  const reason = status === 404 ? 'Not Found' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Error';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The body of an upgrade request (exec start's JSON), read off the raw connection; null when over the limit. */
+function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer } | null> {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (!Number.isInteger(length) || length < 0 || length > MAX_AUTHZ_REQUEST_BYTES || request.headers['transfer-encoding'] !== undefined) return Promise.resolve(null);
+  let buffered = head;
+  if (buffered.length >= length) return Promise.resolve({ body: buffered.subarray(0, length), rest: buffered.subarray(length) });
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length < length) return;
+      socket.off('data', onData);
+      socket.pause();
+      resolve({ body: buffered.subarray(0, length), rest: buffered.subarray(length) });
+    };
+    socket.on('data', onData);
+    socket.once('close', () => resolve(null));
+  });
+}
+
+export interface HijackContext {
+  decide(request: IncomingMessage, body: Buffer | undefined): Promise<GatewayJudgement>;
+  refusal(judged: GatewayJudgement): { status: number; message: string };
+  connect: ConnectionOptions & { host: string; port: number };
+  log(line: string): void;
+}
+
+/**
+ * An attach or exec start: the client asks to take the connection over (Upgrade: tcp) and
+ * dockerd answers 101, then both ends speak the raw stream. It is judged like any request;
+ * once allowed, the gateway writes the request out again to dockerd on a connection of
+ * its own and joins the two, byte for byte, both ways.
+ */
+export async function hijack(request: IncomingMessage, socket: Duplex, head: Buffer, context: HijackContext): Promise<void> {
+  const read = await upgradeBody(request, socket, head);
+  if (read === null) return refuseUpgrade(socket, 403, `authorization denied by dockauth: the request body could not be read (send it with a Content-Length, under ${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB)`);
+  const judged = await context.decide(request, read.body.length > 0 ? read.body : undefined);
+  if (!judged.decision.allow || !judged.forward) {
+    const { status, message } = context.refusal(judged);
+    return refuseUpgrade(socket, status, message);
+  }
+  const headers: Record<string, string> = { ...forwardedHeaders(request.headers, judged.route, judged.forward), connection: 'Upgrade', upgrade: 'tcp' };
+  if (judged.route?.body !== 'json') delete headers['content-length'];
+  // A client that attaches no stdin closes its sending side at once (CloseWrite): its output must still flow.
+  (socket as Duplex & { allowHalfOpen: boolean }).allowHalfOpen = true;
+  const upstream = connect({ ...context.connect, checkServerIdentity: () => undefined, allowHalfOpen: true } as ConnectionOptions);
+  const closeBoth = (error?: Error): void => {
+    if (error) context.log(`an attached stream ended with an error: ${error.message}`);
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', closeBoth);
+  socket.on('error', closeBoth);
+  upstream.once('secureConnect', () => {
+    upstream.write(rawRequestHead(request.method ?? 'POST', judged.forward!.uri, headers));
+    if (judged.forward!.body) upstream.write(judged.forward!.body);
+    if (read.rest.length > 0) upstream.write(read.rest);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+    socket.resume();
+  });
+}
