@@ -1,4 +1,13 @@
-import { gatewayBasics, gatewaySuite } from './gateway-suite.js';
+import { describeGatewayCompose } from './gateway-tests/compose.js';
+import { describeGatewayEscapes } from './gateway-tests/escapes.js';
+import { describeGatewayPrivacy } from './gateway-tests/privacy.js';
+import { describeGatewayWork } from './gateway-tests/work.js';
+import { gatewaySuite } from './gateway-suite.js';
 
-// The gateway layout on Debian 12's docker.io (20.10), with its own docker CLI.
-gatewaySuite('bookworm', gatewayBasics);
+// The gateway layout on Debian 12's docker.io (20.10), with that engine's own docker CLI.
+gatewaySuite('bookworm', (host, named) => {
+  describeGatewayWork(host, named);
+  describeGatewayPrivacy(host, named);
+  describeGatewayCompose(host, named);
+  describeGatewayEscapes(host, named);
+});

@@ -20,8 +20,12 @@ export interface GatewayHost {
   profile: string;
   alice: LocalUser;
   bob: LocalUser;
+  /** dockauth on the host's state directory; fails the setup on an error. */
+  ok(args: string[]): string;
   run(user: LocalUser, command: string, env?: Record<string, string>): { status: number; stdout: string; stderr: string };
   audit(): Array<Record<string, unknown>>;
+  /** curl as the user, with their own certificate, to `port` (the gateway's or dockerd's own): status code and body. */
+  api(user: LocalUser, port: number, method: string, path: string, options?: { headers?: string[]; body?: string }): { code: number; body: string };
   /** The reasons of the refusals recorded since the last call: shown when a test that expects none fails. */
   denials(): string[];
 }
@@ -48,6 +52,14 @@ export function gatewaySuite(suite: string, tests: (host: GatewayHost, named: (t
     const host = { build } as GatewayHost;
     host.run = (user, command, env = {}) => asUser(user.name, host.profile, command, env, build);
     host.audit = () => readFileSync(host.engine.audit, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    host.api = (user, port, method, path, options = {}) => {
+      const headers = (options.headers ?? []).map((header) => `-H '${header}'`).join(' ');
+      const data = options.body === undefined ? '' : `--data-binary '${options.body}' -H 'Content-Type: application/json'`;
+      const result = host.run(user, `curl -sS --max-time 30 -X ${method} --cert ~/.docker/cert.pem --key ~/.docker/key.pem --cacert ~/.docker/ca.pem ${headers} ${data} -o - -w '\\n%{http_code}' 'https://127.0.0.1:${port}${path}'`);
+      const lines = result.stdout.split('\n');
+      const code = Number(lines.pop());
+      return { code, body: lines.join('\n') };
+    };
     let seen = 0;
     host.denials = () => {
       const records = host.audit();
@@ -60,6 +72,7 @@ export function gatewaySuite(suite: string, tests: (host: GatewayHost, named: (t
       chmodSync(host.temp.dir, 0o755);
       const prepared = prepareHost(host.temp.dir);
       host.state = prepared.state;
+      host.ok = prepared.ok;
       host.alice = createUser('gwa', ['audio']);
       host.bob = createUser('gwb');
       prepared.ok(['user', 'add', host.alice.name, host.bob.name]);
@@ -77,22 +90,3 @@ export function gatewaySuite(suite: string, tests: (host: GatewayHost, named: (t
   });
 }
 
-/** The checks every engine runs through the gateway. */
-export function gatewayBasics(host: GatewayHost, named: (title: string) => string): void {
-  test(named('a plain docker run with the home mounted runs as the user, with their groups and no-new-privileges'), () => {
-    const { alice } = host;
-    const result = host.run(alice, `docker run --rm -v $HOME:$HOME -w $HOME ${IMAGE} sh -c 'id -u; id -g; id -G; grep NoNewPrivs /proc/self/status; echo hi > from-gateway'`);
-    expect({ status: result.status, stderr: result.stderr, denials: host.denials() }).toEqual({ status: 0, stderr: '', denials: [] });
-    const [uid, gid, groups, nnp] = result.stdout.split('\n');
-    expect([uid, gid]).toEqual([String(alice.uid), String(alice.gid)]);
-    expect((groups ?? '').split(' ').map(Number).sort()).toEqual([...alice.gids].sort());
-    expect(nnp).toMatch(/NoNewPrivs:\s+1/);
-    const file = statSync(join(alice.home, 'from-gateway'));
-    expect([file.uid, file.gid]).toEqual([alice.uid, alice.gid]);
-    const record = host.audit().reverse().find((entry) => entry.action === 'container.create' && entry.decided_by === 'gateway');
-    expect(record).toMatchObject({ user: alice.name, decision: 'allow' });
-    expect(record?.filled).toEqual(expect.arrayContaining(['User', 'HostConfig.SecurityOpt', 'Labels.dockauth.owner']));
-    const judgedBehind = host.audit().reverse().find((entry) => entry.action === 'container.create' && entry.decided_by === 'plugin');
-    expect(judgedBehind).toMatchObject({ user: alice.name, via: 'gateway', decision: 'allow' });
-  });
-}

@@ -148,7 +148,8 @@ export class LoadArchiveCheck extends Transform {
           const id = /([0-9a-f]{64})(\.json)?$/.exec(String(image?.Config ?? ''))?.[1];
           for (const tag of image?.RepoTags ?? []) names.push({ name: String(tag), id: id && `sha256:${id}` });
         }
-      } else if (document.name === 'repositories') {
+      } else if (document.name === 'repositories' && !this.documents.some((other) => other.name === 'manifest.json')) {
+        // Read only by the legacy loader, when there is no manifest.json; its IDs are layers', not images'.
         for (const [repository, tags] of Object.entries(json ?? {})) {
           for (const tag of Object.keys(tags as object)) names.push({ name: `${repository}:${tag}`, id: undefined });
         }
