@@ -31,7 +31,7 @@ _dockauth_options() {
     'server issue') words='--host --ip --no-default-hosts --days --key-type --out --within -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'server renew') words='--within --days --daemon-json --restart-dockerd -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'daemon') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
-    'daemon configure') words='--daemon-json --listen --tls-dir --authz --no-authz --userns-remap --systemd-dropin --systemd-unit -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'daemon configure') words='--daemon-json --listen --gateway --upstream --tls-dir --authz --no-authz --userns-remap --systemd-dropin --systemd-unit -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'daemon unconfigure') words='--daemon-json --systemd-dropin -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'user') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'user add') words='--group --days --key-type --out --from --within --context --docker-host -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
@@ -45,7 +45,7 @@ _dockauth_options() {
     'profile-d') words='--out --docker-host --context -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'subid') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'subid add') words='--count --subuid --subgid --login-defs -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
-    'systemd') words='--out --exec --within --restart-dockerd --daemon-json -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'systemd') words='--out --exec --within --restart-dockerd --daemon-json --gateway --listen --upstream -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz init') words='--force -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'authz serve') words='--socket --policy --audit --audit-stdout --audit-failure --docker-socket --owners --gateway-certificate -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
@@ -95,6 +95,7 @@ _dockauth_option_value() {
     'daemon --ca-passphrase-file') kind='file' ;;
     'daemon configure --daemon-json') kind='file' ;;
     'daemon configure --listen') kind='none' ;;
+    'daemon configure --upstream') kind='none' ;;
     'daemon configure --tls-dir') kind='dir' ;;
     'daemon configure --userns-remap') kind='none' ;;
     'daemon configure --systemd-dropin') kind='file' ;;
@@ -161,6 +162,8 @@ _dockauth_option_value() {
     'systemd --exec') kind='none' ;;
     'systemd --within') kind='none' ;;
     'systemd --daemon-json') kind='file' ;;
+    'systemd --listen') kind='none' ;;
+    'systemd --upstream') kind='none' ;;
     'systemd --dir') kind='dir' ;;
     'systemd --ca-passphrase-file') kind='file' ;;
     'authz --dir') kind='dir' ;;

@@ -86,6 +86,8 @@ export function gatewaySuite(suite: string, tests: (host: GatewayHost, named: (t
       for (const user of [host.alice, host.bob]) if (user) removeUser(user);
       host.temp?.cleanup();
     }, 120_000);
+    // Each test sees only the refusals made while it ran.
+    beforeEach(() => host.denials());
     tests(host, named);
   });
 }

@@ -118,7 +118,9 @@ Examples:
   daemon.command('configure')
     .description('merge TLS, hosts and the authorization plugin into daemon.json')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
-    .option('--listen <URL>', 'TCP address to listen on, with its port', 'tcp://0.0.0.0:2376')
+    .option('--listen <URL>', 'TCP address users connect to, with its port (dockerd\'s, or the gateway\'s with --gateway)', 'tcp://0.0.0.0:2376')
+    .option('--gateway', 'the gateway layout: dockerd\'s TLS listener moves to --upstream on loopback, the gateway takes --listen')
+    .option('--upstream <URL>', 'with --gateway: dockerd\'s own TLS listener', 'tcp://127.0.0.1:2377')
     .option('--tls-dir <DIR>', 'where server issue wrote the certificates', '/etc/docker/ssl')
     .option('--authz', 'use the dockauth authorization plugin (default)')
     .option('--no-authz', 'do not use the authorization plugin (not safe for users)')
@@ -257,6 +259,9 @@ Examples:
     .option('--within <DAYS>', 'the timer renews what expires within DAYS', '30')
     .option('--restart-dockerd', 'let the timer restart dockerd when (and only when) its own certificate was renewed')
     .option('--daemon-json <PATH>', 'the daemon configuration the timer\'s server renew reads (default /etc/docker/daemon.json)')
+    .option('--gateway', 'the gateway layout: also dockauth-gateway.service, and the plugin trusting the gateway\'s certificate')
+    .option('--listen <ADDRESS>', 'with --gateway: where users connect', 'tcp://0.0.0.0:2376')
+    .option('--upstream <ADDRESS>', 'with --gateway: dockerd\'s own TLS listener, on loopback', 'tcp://127.0.0.1:2377')
     .addHelpText('after', `
 Examples:
   $ dockauth systemd && systemctl daemon-reload && systemctl enable --now dockauth-authz.socket dockauth-authz.service dockauth-renew.timer

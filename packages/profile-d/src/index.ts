@@ -7,6 +7,7 @@ export { mergeDaemonConfig, renderDaemonConfig, checkListenUrl, PLUGIN_NAME, typ
 export { unmergeDaemonConfig, type UnmergedDaemonConfig } from './daemon-unconfig.js';
 export { effectiveExecStart, withoutHostFlags, hostFlags, splitCommandLine } from './systemd/exec-start.js';
 export { dockerServiceDropin, DEFAULT_LOCAL_SOCKET, type DockerDropin } from './systemd/docker-dropin.js';
+export { gatewayServiceUnit, GATEWAY_SERVICE, type GatewayUnitInput } from './systemd/gateway-unit.js';
 export { authzServiceUnit, authzSocketUnit, renewServiceUnit, renewTimerUnit, AUTHZ_SERVICE, AUTHZ_SOCKET, AUTHZ_SOCKET_PATH, RENEW_SERVICE, RENEW_TIMER, CA_PASSPHRASE_CREDENTIAL, type UnitInput, type RenewUnitInput } from './systemd/units.js';
 export { parseDockerHost, dockerHostFor, DOCKER_TLS_PORT, type DockerHost } from './docker-host.js';
 export { renderShProfile, renderCshProfile, type LoginEnvironment } from './login-environment.js';

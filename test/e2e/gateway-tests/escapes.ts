@@ -51,16 +51,16 @@ export function describeGatewayEscapes(host: GatewayHost, named: (title: string)
     const { alice } = host;
     const victim = 'dockauth-test/shared:latest';
     const imagesBefore = host.engine.admin(['images', '-a', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']).stdout;
-    // The test image's archive, with its manifest's (and repositories') name rewritten to one alice may not take.
+    // The test image's archive, with the name in its manifest (and repositories, index.json) rewritten to one alice may not take.
     const retag = `mkdir -p $HOME/x && cd $HOME/x && rm -rf * && docker save ${IMAGE} | tar -x && ` +
-      `sed -i 's#dockauth-test/busybox#dockauth-test/shared#g' manifest.json repositories 2>/dev/null; tar -c * | docker load`;
+      `sed -i 's#dockauth-test/busybox#dockauth-test/shared#g' manifest.json repositories index.json 2>/dev/null; tar -c * | docker load`;
     const result = host.run(alice, retag);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/not under your own name/);
     expect(host.engine.admin(['images', '-a', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']).stdout).toBe(imagesBefore);
     expect(host.engine.admin(['image', 'inspect', victim]).status).not.toBe(0);
     // Under her own name, it loads.
-    const own = host.run(alice, `cd $HOME/x && sed -i 's#dockauth-test/shared#${alice.name}/copy#g' manifest.json repositories 2>/dev/null; tar -c * | docker load`);
+    const own = host.run(alice, `cd $HOME/x && sed -i 's#dockauth-test/shared#${alice.name}/copy#g' manifest.json repositories index.json 2>/dev/null; tar -c * | docker load`);
     expect({ status: own.status, stderr: own.stderr }).toEqual({ status: 0, stderr: '' });
     expect(host.engine.admin(['image', 'inspect', `${alice.name}/copy:latest`]).status).toBe(0);
   });

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, createServer, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { pollFile } from '../file-poll.js';
 import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
@@ -33,7 +35,7 @@ export interface GatewayOptions {
   /** The server certificate users' clients check (server issue), and the CA their certificates chain to. */
   serverTls: TlsFiles;
   /** dockerd's TLS listener on loopback, and the gateway's own client certificate for it. */
-  upstream: { host: string; port: number; tls: TlsFiles };
+  upstream: { host: string; port: number; tls: TlsFiles; /** Where tls was read from: a renewed certificate there is used from the next second on. */ paths?: TlsFiles };
   stateDir: string;
   policyPath: string;
   auditPath: string | undefined;
@@ -73,9 +75,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const accounts = new SystemAccounts();
   const base = { inventory: store, accounts, docker, paths: new RootOwnedPathCache(options.paths ?? realHostPaths), records };
   const inputs = (): DecisionInputs => ({ ...base, policy: watcher.get() });
-  const upstreamTls = { ca: options.upstream.tls.ca, cert: options.upstream.tls.cert, key: options.upstream.tls.key };
+  let upstreamTls: TlsFiles = { ...options.upstream.tls };
   // dockerd's loopback listener: its certificate must chain to our CA; the name is not what it was issued for.
-  const agent = new Agent({ keepAlive: true, maxSockets: 256, ...upstreamTls, checkServerIdentity: () => undefined });
+  const makeAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 256, ...upstreamTls, checkServerIdentity: () => undefined });
+  let agent = makeAgent();
+  const paths = options.upstream.paths;
+  const stopPolling = paths === undefined ? () => undefined : pollFile(paths.cert, () => {
+    try {
+      upstreamTls = { ca: readFileSync(paths.ca, 'utf8'), cert: readFileSync(paths.cert, 'utf8'), key: readFileSync(paths.key, 'utf8') };
+      const previous = agent;
+      agent = makeAgent();
+      setTimeout(() => previous.destroy(), 60_000).unref();
+      options.log(`the gateway's certificate ${paths.cert} changed: using the new one`);
+    } catch (error) {
+      options.log(`the gateway's certificate ${paths.cert} changed but cannot be read (${(error as Error).message}): still using the previous one`);
+    }
+  }, options.log);
 
   const audited = async (decision: Decision): Promise<boolean> => {
     try {
@@ -164,7 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hijack(request, socket, head, {
       decide: decideFor,
       refusal,
-      connect: { host: options.upstream.host, port: options.upstream.port, ...upstreamTls },
+      connect: () => ({ host: options.upstream.host, port: options.upstream.port, ...upstreamTls }),
       log: options.log,
     }).catch((error: Error) => refuseUpgrade(socket, 500, `dockauth gateway could not handle this request (${error.message})`));
   });
@@ -180,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     close: async () => {
       records.stop();
+      stopPolling();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();

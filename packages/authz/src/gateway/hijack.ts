@@ -76,7 +76,7 @@ function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Pr
 export interface HijackContext {
   decide(request: IncomingMessage, body: Buffer | undefined): Promise<GatewayJudgement>;
   refusal(judged: GatewayJudgement): { status: number; message: string };
-  connect: ConnectionOptions & { host: string; port: number };
+  connect: () => ConnectionOptions & { host: string; port: number };
   log(line: string): void;
 }
 
@@ -98,7 +98,7 @@ export async function hijack(request: IncomingMessage, socket: Duplex, head: Buf
   if (judged.route?.body !== 'json') delete headers['content-length'];
   // A client that attaches no stdin closes its sending side at once (CloseWrite): its output must still flow.
   (socket as Duplex & { allowHalfOpen: boolean }).allowHalfOpen = true;
-  const upstream = connect({ ...context.connect, checkServerIdentity: () => undefined, allowHalfOpen: true } as ConnectionOptions);
+  const upstream = connect({ ...context.connect(), checkServerIdentity: () => undefined, allowHalfOpen: true } as ConnectionOptions);
   const closeBoth = (error?: Error): void => {
     if (error) context.log(`an attached stream ended with an error: ${error.message}`);
     upstream.destroy();

@@ -166,10 +166,14 @@ export class LoadArchiveCheck extends Transform {
   }
 
   private async check(): Promise<void> {
-    for (const { name, id } of this.names()) {
+    const names = this.names();
+    // index.json (an OCI layout) names manifests, not image IDs: its names count when manifest.json gives the same name for a checked ID.
+    const checked = new Set(names.filter((entry) => entry.id !== undefined).map((entry) => normalizeImageReference(entry.name)));
+    for (const { name, id } of names) {
       if (inOwnNamespace(name, this.user)) continue;
-      const current = await this.docker.image(name);
-      if (current && id !== undefined && current.id === id) continue;
+      if (id === undefined && checked.has(normalizeImageReference(name))) continue;
+      const current = id === undefined ? undefined : await this.docker.image(name);
+      if (current && current.id === id) continue;
       throw new ArchiveRefused(`docker load: the archive would name an image ${normalizeImageReference(name)}, which is not under your own name (${this.user}/…) and is not already that image`);
     }
   }

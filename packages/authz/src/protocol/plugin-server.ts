@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
-import { decide, oversizeDecision, type Decision } from '../engine/decide.js';
+import { decide, oversizeDecision, type Decision, type DecisionInputs } from '../engine/decide.js';
 import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, SMALL_AUTHZ_REQUEST_BYTES, peekCertificate, peekRequest } from './fair-scheduling.js';
 import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import type { DockerLookup, HostPaths } from '../engine/lookups.js';
@@ -18,6 +18,7 @@ import { OwnerJournalFile } from '../owner-journal.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
 import { checkInheritedSocket } from './socket-activation.js';
+import { pollFile } from '../file-poll.js';
 
 export { PLUGIN_CONTENT_TYPE } from './plugin-http.js';
 
@@ -109,7 +110,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
   const records = new OwnerRecords(options.ownersPath ? new OwnerJournalFile(options.ownersPath) : undefined);
-  const inputs = {
+  const inputs: DecisionInputs & { policy?: undefined } = {
+    policy: undefined,
     inventory: store,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
@@ -118,6 +120,15 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     gatewayCertificate: options.gatewayCertificatePath === undefined ? undefined : readCertificateDer(options.gatewayCertificatePath),
   };
 
+  // A renewed gateway certificate (gateway issue, from the renewal timer) is trusted from the next second on.
+  const stopPolling = options.gatewayCertificatePath === undefined ? () => undefined : pollFile(options.gatewayCertificatePath, (pem) => {
+    try {
+      inputs.gatewayCertificate = new X509Certificate(pem).raw;
+      options.log(`the gateway's certificate ${options.gatewayCertificatePath} changed: now trusting the new one`);
+    } catch (error) {
+      options.log(`the gateway's certificate ${options.gatewayCertificatePath} changed but cannot be read (${(error as Error).message}): still trusting the previous one`);
+    }
+  }, options.log);
   const queue = new PerKeyQueue();
   const authorize = (raw: Buffer, length: number, tail: Buffer | undefined): Promise<PluginReply> => {
     const peeked = peekRequest(raw);
@@ -202,6 +213,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     server: http.server,
     close: async () => {
       process.off('SIGHUP', onHangup);
+      stopPolling();
       await http.close();
       audit.close();
       store.close();

@@ -14,6 +14,7 @@ import type { Change } from '../apply/plan.js';
 import { renderPlan } from '../apply/render-plan.js';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { GATEWAY_UPSTREAM, tcpAddress } from './gateway.js';
 import { validateWithDockerd } from '../system/dockerd.js';
 import { SERVER_FILES } from './server-issue.js';
 import { defaultPolicyChange } from './authz.js';
@@ -21,6 +22,8 @@ import { defaultPolicyChange } from './authz.js';
 export interface DaemonConfigureOptions extends GlobalOptions {
   daemonJson: string;
   listen: string;
+  gateway?: boolean;
+  upstream?: string;
   tlsDir: string;
   authz?: boolean;
   usernsRemap?: string;
@@ -58,9 +61,19 @@ function dockerServiceTexts(unitPath: string | undefined, ourDropin: string): { 
   return { unit, texts };
 }
 
+/** dockerd's own listener in the gateway layout: TCP on loopback, never where users could reach it from elsewhere. */
+function gatewayUpstream(value: string): string {
+  const { host } = tcpAddress(value, '--upstream');
+  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+    throw new InputError(`failed to accept --upstream ${JSON.stringify(value)}: in the gateway layout dockerd listens on loopback only`, { hint: `e.g. --upstream ${GATEWAY_UPSTREAM}` });
+  }
+  return value;
+}
+
 export async function daemonConfigureCommand(context: Context, options: DaemonConfigureOptions): Promise<CommandResult> {
   const problem = checkListenUrl(options.listen);
   if (problem) throw new InputError(`failed to accept --listen ${JSON.stringify(options.listen)}: ${problem}`, { hint: 'for example --listen tcp://0.0.0.0:2376' });
+  const upstream = options.gateway ? gatewayUpstream(options.upstream ?? GATEWAY_UPSTREAM) : undefined;
   const daemonJson = resolve(options.daemonJson);
   const tlsDir = resolve(options.tlsDir);
   const tls = { ca: join(tlsDir, SERVER_FILES.ca), certificate: join(tlsDir, SERVER_FILES.certificate), key: join(tlsDir, SERVER_FILES.key) };
@@ -79,7 +92,8 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
     tlsCaCert: tls.ca,
     tlsCert: tls.certificate,
     tlsKey: tls.key,
-    hosts: [dropin.localHost, options.listen],
+    // The gateway layout: users connect to the gateway on --listen; dockerd's TLS listener is loopback-only behind it.
+    hosts: [dropin.localHost, upstream ?? options.listen],
     authz: options.authz !== false,
     userNamespaceRemap: options.usernsRemap,
   });
@@ -122,6 +136,7 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
     else if (dropin.text !== undefined) context.out.say(`Wrote ${dropinPath}: docker.service starts after the plugin.`);
     if (service.unit === undefined) context.out.say('No docker.service unit found: if dockerd is started with -H elsewhere, remove it there.');
     if (options.authz !== false) context.out.say('Start the authorization plugin before dockerd: systemctl enable --now dockauth-authz (dockerd denies every request while it is down).');
+    if (upstream) context.out.say(`Gateway layout: dockerd listens on ${upstream} (loopback); the gateway takes ${options.listen}: dockauth gateway issue && dockauth systemd --gateway --listen ${options.listen} --upstream ${upstream}`);
     context.out.say('Next: systemctl daemon-reload && systemctl restart docker   (TLS and hosts changes need a restart; a reload is not enough)');
   }
   return {
@@ -130,6 +145,7 @@ export async function daemonConfigureCommand(context: Context, options: DaemonCo
     backup,
     keysChanged: merged.changedKeys,
     hosts: merged.config.hosts,
+    gateway: upstream ? { listen: options.listen, upstream } : null,
     dropin: dropin.text ? dropinPath : null,
     validated,
     restartNeeded: result.changed,

@@ -9,6 +9,9 @@ import { POLICY_FILE } from './authz.js';
 
 /** The name in the gateway's certificate: a login name no account should have, shown as such in `user list`. */
 export const GATEWAY_NAME = 'dockauth-gateway';
+/** Where users connect in the gateway layout, and where dockerd's own TLS listener moves. */
+export const GATEWAY_LISTEN = 'tcp://0.0.0.0:2376';
+export const GATEWAY_UPSTREAM = 'tcp://127.0.0.1:2377';
 
 export interface GatewayIssueOptions extends GlobalOptions {
   within?: string;
@@ -71,12 +74,13 @@ export async function gatewayServeCommand(context: Context, options: GatewayServ
   const listen = tcpAddress(options.listen, '--listen');
   const upstream = tcpAddress(options.upstream, '--upstream');
   const serverTls = readTls(resolve(options.tlsDir), ['ca.pem', 'server-cert.pem', 'server-key.pem'], '--tls-dir');
-  const clientTls = readTls(resolve(options.clientDir ?? join(context.dir, GATEWAY_NAME)), ['ca.pem', 'cert.pem', 'key.pem'], '--client-dir');
+  const clientDir = resolve(options.clientDir ?? join(context.dir, GATEWAY_NAME));
+  const clientTls = readTls(clientDir, ['ca.pem', 'cert.pem', 'key.pem'], '--client-dir');
   const { startGateway } = await import('@dockauth/authz');
   const gateway = await startGateway({
     ...listen,
     serverTls,
-    upstream: { ...upstream, tls: clientTls },
+    upstream: { ...upstream, tls: clientTls, paths: { ca: join(clientDir, 'ca.pem'), cert: join(clientDir, 'cert.pem'), key: join(clientDir, 'key.pem') } },
     stateDir: context.dir,
     policyPath: resolve(options.policy ?? join(context.dir, POLICY_FILE)),
     auditPath: options.audit === '-' || options.audit === 'none' ? undefined : resolve(options.audit),

@@ -47,7 +47,7 @@ export function authzSocketUnit(input: { socket?: string } = {}): string {
  * its plugin is down), and restarted at once if it dies. It serves the socket
  * systemd holds (dockauth-authz.socket), so requests made meanwhile wait rather than fail.
  */
-export function authzServiceUnit(input: UnitInput): string {
+export function authzServiceUnit(input: UnitInput & { gatewayCertificate?: string }): string {
   return [
     ...header('dockauth authorization plugin for the Docker daemon.'),
     '[Unit]',
@@ -59,7 +59,7 @@ export function authzServiceUnit(input: UnitInput): string {
     `After=${AUTHZ_SOCKET} local-fs.target`,
     '',
     '[Service]',
-    `ExecStart=${input.exec} authz serve --dir ${input.dir}`,
+    `ExecStart=${input.exec} authz serve --dir ${input.dir}${input.gatewayCertificate ? ` --gateway-certificate ${input.gatewayCertificate}` : ''}`,
     'Restart=always',
     // dockerd's requests wait in the socket's queue meanwhile: restart soon.
     'RestartSec=200ms',
@@ -90,6 +90,8 @@ export interface RenewUnitInput extends UnitInput {
   passphraseFile?: string;
   /** The daemon configuration server renew reads (when not the default /etc/docker/daemon.json). */
   daemonJson?: string;
+  /** Renew the gateway's own client certificate too (the gateway layout). */
+  gateway?: boolean;
 }
 
 /**
@@ -108,6 +110,7 @@ export function renewServiceUnit(input: RenewUnitInput): string {
     ...(input.passphraseFile === undefined ? [] : [`LoadCredential=${CA_PASSPHRASE_CREDENTIAL}:${input.passphraseFile}`]),
     `ExecStart=${input.exec} --dir ${input.dir} -y server renew --within ${input.withinDays}${input.daemonJson ? ` --daemon-json ${input.daemonJson}` : ''}${input.restartDockerd ? ' --restart-dockerd' : ''}`,
     `ExecStart=${input.exec} --dir ${input.dir} -y user renew --all --within ${input.withinDays}`,
+    ...(input.gateway ? [`ExecStart=${input.exec} --dir ${input.dir} -y gateway issue --within ${input.withinDays}`] : []),
     '',
   ].join('\n');
 }
