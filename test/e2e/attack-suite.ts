@@ -23,9 +23,9 @@ import { engineBuild } from './engines.js';
  * and the helpers they share.
  */
 
-export function describeAttacks(suite: string): void {
+export function describeAttacks(suite: string, via: 'plugin' | 'gateway' = 'plugin'): void {
   const build = engineBuild(suite);
-  const label = `dockerd ${build.name}`;
+  const label = via === 'gateway' ? `dockerd ${build.name} via the gateway` : `dockerd ${build.name}`;
   const skip = e2eSkipReason(build);
   if (skip && process.env.DOCKAUTH_E2E === 'required') {
     test(`${label}: the attack suite can run (DOCKAUTH_E2E=required)`, () => {
@@ -38,7 +38,7 @@ export function describeAttacks(suite: string): void {
     return;
   }
   describe(`${label}: attacks by an ordinary user with a valid certificate`, () => {
-    const ctx = useAttackContext(build, label);
+    const ctx = useAttackContext(build, label, via);
     describeInputs(ctx);
     describeIdentity(ctx);
     describeBinds(ctx);

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { makeTempDir } from '../../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../../support/users.js';
 import { finishHost, prepareHost, startEngine, type Engine } from '../engine.js';
+import { startGatewayEngine } from '../gateway.js';
 import type { EngineBuild } from '../engines.js';
 import { hex, runAsync, sleep, type Run } from './run.js';
 
@@ -16,6 +17,8 @@ import { hex, runAsync, sleep, type Run } from './run.js';
 export const IMAGE = 'dockauth-test/busybox:latest';
 export const API = '/v1.41';
 export const REFUSED_BY_PLUGIN = /authorization denied by plugin/i;
+/** Through the gateway: its refusals, the plugin's behind it, and another user's object answered as missing. */
+export const REFUSED_THROUGH_GATEWAY = /authorization denied by (plugin|dockauth)|No such (container|volume|network|exec instance|object|image)|not found/i;
 
 /** The bundled policy, with the harness's test image allowed (as e2e.test.ts does). */
 const POLICY = (template: string): string => {
@@ -52,9 +55,17 @@ export class AttackContext {
   /** Bytes that must never reach alice: a line of bob's private key, bob's line of /etc/shadow. */
   needles!: Record<string, string>;
 
-  constructor(build: EngineBuild, label: string) {
+  /** 'gateway': every attack goes through `dockauth gateway`, with the plugin behind it. */
+  readonly via: 'plugin' | 'gateway';
+
+  constructor(build: EngineBuild, label: string, via: 'plugin' | 'gateway' = 'plugin') {
     this.build = build;
     this.label = label;
+    this.via = via;
+  }
+
+  get refused(): RegExp {
+    return this.via === 'gateway' ? REFUSED_THROUGH_GATEWAY : REFUSED_BY_PLUGIN;
   }
 
   readonly self = (user: LocalUser): string => `-u ${user.uid}:${user.gid} --security-opt no-new-privileges`;
@@ -97,11 +108,11 @@ export class AttackContext {
   };
   readonly expectRefusedByPlugin = (result: Run): void => {
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(REFUSED_BY_PLUGIN);
+    expect(result.stderr).toMatch(this.refused);
   };
   readonly expectApiRefusedByPlugin = (result: ApiResult): void => {
     expect(result.code).toBeGreaterThanOrEqual(400);
-    expect(result.body).toMatch(REFUSED_BY_PLUGIN);
+    expect(result.body).toMatch(this.refused);
   };
   /** The audit records written since `mark` (a count of lines). */
   readonly auditLines = (): Array<Record<string, unknown>> =>
@@ -141,8 +152,8 @@ export class AttackContext {
 }
 
 /** Makes the context and registers the beforeAll that fills it in and the afterAll that tears it down. */
-export function useAttackContext(build: EngineBuild, label: string): AttackContext {
-  const ctx = new AttackContext(build, label);
+export function useAttackContext(build: EngineBuild, label: string, via: 'plugin' | 'gateway' = 'plugin'): AttackContext {
+  const ctx = new AttackContext(build, label, via);
   beforeAll(async () => {
     ctx.temp = makeTempDir('daatk-');
     chmodSync(ctx.temp.dir, 0o755);
@@ -156,7 +167,12 @@ export function useAttackContext(build: EngineBuild, label: string): AttackConte
     host.ok(['user', 'add', ctx.alice.name, ctx.bob.name, ctx.dave.name]);
     // The harness makes directories and sockets from the label: keep it to safe characters.
     const engineLabel = `attacks-${label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-    ctx.engine = await startEngine({ build, dir: ctx.temp.dir, state: ctx.state, policyText: POLICY(host.policyTemplate), label: engineLabel });
+    const engineOptions = { build, dir: ctx.temp.dir, state: ctx.state, policyText: POLICY(host.policyTemplate), label: engineLabel };
+    if (via === 'gateway') {
+      // Users (and curl) reach the gateway where they would reach dockerd; dockerd's own port stays loopback behind it.
+      const engine = await startGatewayEngine({ ...engineOptions, ok: host.ok });
+      ctx.engine = Object.assign(engine, { port: engine.gatewayPort, dockerHost: engine.gatewayHost });
+    } else ctx.engine = await startEngine(engineOptions);
     ctx.profile = finishHost(ctx.engine, ctx.temp.dir, host.ok, IMAGE);
 
     const rootfs = mkdtempSync(join(ctx.temp.dir, 'evil-'));

@@ -30,10 +30,10 @@ export function describeLegitimateWork(ctx: AttackContext): void {
         const shared = imageId(IMAGE);
         const overShared = await as(ctx.alice, `cd $HOME/ctx && DOCKER_BUILDKIT=0 docker build -q -t ${IMAGE} .`);
         expect(overShared.status).not.toBe(0);
-        expect(overShared.stderr).toMatch(/authorization denied by plugin .*tag under your own name/);
+        expect(overShared.stderr).toMatch(/authorization denied by (plugin \S+|dockauth): .*tag under your own name/);
         expect(imageId(IMAGE)).toBe(shared);
         const hostNetwork = await as(ctx.alice, `cd $HOME/ctx && DOCKER_BUILDKIT=0 docker build -q --network host -t ${tag} .`);
-        expect(hostNetwork.stderr).toMatch(/authorization denied by plugin .*--network host is not allowed/);
+        expect(hostNetwork.stderr).toMatch(/authorization denied by (plugin \S+|dockauth): .*--network host is not allowed/);
         ctx.engine.admin(['rmi', '-f', tag]);
       });
     });

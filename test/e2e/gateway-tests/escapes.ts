@@ -41,6 +41,17 @@ export function describeGatewayEscapes(host: GatewayHost, named: (title: string)
     host.run(alice, `docker rm -f ${alice.name}-target`);
   });
 
+  test(named('bob cannot exec into, stop or remove alice\'s container: to him it does not exist'), () => {
+    const { alice, bob } = host;
+    expect(host.run(alice, `docker run -d --name ${alice.name}-keep ${IMAGE} sleep 300`).status).toBe(0);
+    for (const command of [`docker exec ${alice.name}-keep id`, `docker stop ${alice.name}-keep`, `docker rm -f ${alice.name}-keep`, `docker cp ${alice.name}-keep:/etc/passwd /tmp/x-${bob.name}`]) {
+      const result = host.run(bob, command);
+      expect({ command, status: result.status === 0 ? 0 : 1, stderr: result.stderr }).toEqual({ command, status: 1, stderr: expect.stringMatching(/No such container/) });
+    }
+    expect(host.engine.admin(['inspect', '-f', '{{.State.Running}}', `${alice.name}-keep`]).stdout.trim()).toBe('true');
+    host.run(alice, `docker rm -f ${alice.name}-keep`);
+  });
+
   test(named('BuildKit and HTTP/2 are refused with what to use instead'), () => {
     const session = host.api(host.alice, host.engine.gatewayPort, 'POST', '/v1.41/session', { headers: ['Upgrade: h2c', 'Connection: Upgrade'] });
     expect(session.code).toBe(403);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-
-/** How cli.ts hands a lazily loaded command module to commander. */
-export type ActionFactory = (load: () => Promise<(...args: never[]) => Promise<unknown>>) => (...args: unknown[]) => Promise<void>;
+import type { ActionFactory } from './action.js';
 
 /** `dockauth gateway`: issue its certificate, serve. */
 export function addGatewayCommands(program: Command, action: ActionFactory): void {
