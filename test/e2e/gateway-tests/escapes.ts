@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { rawTlsRequest } from '../engine.js';
 import { IMAGE, type GatewayHost } from '../gateway-suite.js';
 
 /** What the gateway fills in never overrides the user, and nothing sent through it, or around it, gets past the rules. */
@@ -44,12 +47,31 @@ export function describeGatewayEscapes(host: GatewayHost, named: (title: string)
   test(named('bob cannot exec into, stop or remove alice\'s container: to him it does not exist'), () => {
     const { alice, bob } = host;
     expect(host.run(alice, `docker run -d --name ${alice.name}-keep ${IMAGE} sleep 300`).status).toBe(0);
-    for (const command of [`docker exec ${alice.name}-keep id`, `docker stop ${alice.name}-keep`, `docker rm -f ${alice.name}-keep`, `docker cp ${alice.name}-keep:/etc/passwd /tmp/x-${bob.name}`]) {
+    // (rm -f of a missing container succeeds in the CLI, as it would for one that never existed: it must still leave it running.)
+    host.run(bob, `docker rm -f ${alice.name}-keep`);
+    for (const command of [`docker exec ${alice.name}-keep id`, `docker stop ${alice.name}-keep`, `docker rm ${alice.name}-keep`, `docker cp ${alice.name}-keep:/etc/passwd /tmp/x-${bob.name}`]) {
       const result = host.run(bob, command);
       expect({ command, status: result.status === 0 ? 0 : 1, stderr: result.stderr }).toEqual({ command, status: 1, stderr: expect.stringMatching(/No such container/) });
     }
     expect(host.engine.admin(['inspect', '-f', '{{.State.Running}}', `${alice.name}-keep`]).stdout.trim()).toBe('true');
     host.run(alice, `docker rm -f ${alice.name}-keep`);
+  });
+
+  test(named('bytes smuggled after an upgrade never reach dockerd as requests: only attach and exec start take a connection over, and only after dockerd says 101'), async () => {
+    const { alice, bob } = host;
+    expect(host.run(bob, `docker run -d --name ${bob.name}-victim ${IMAGE} sleep 300`).status).toBe(0);
+    // Bob's serial is no secret: his certificate is world-readable.
+    const serial = execFileSync('openssl', ['x509', '-noout', '-serial', '-in', join(bob.home, '.docker', 'cert.pem')], { encoding: 'utf8' }).trim().replace(/^serial=/, '').toLowerCase();
+    const smuggled = (first: string): string => `${first}\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n` +
+      `POST /v1.41/containers/${bob.name}-victim/kill HTTP/1.1\r\nHost: x\r\nX-Dockauth-User: ${bob.name}\r\nX-Dockauth-Serial: ${serial}\r\nContent-Length: 0\r\n\r\n`;
+    const ping = await rawTlsRequest({ ...host.engine, port: host.engine.gatewayPort }, alice.home, smuggled('GET /v1.41/_ping HTTP/1.1'), Buffer.alloc(0));
+    expect(ping.status).toMatch(/ 400 /);
+    // On attach, which may take a connection over, the request is alice's own and dockerd refuses it: nothing follows.
+    const attach = await rawTlsRequest({ ...host.engine, port: host.engine.gatewayPort }, alice.home, smuggled(`POST /v1.41/containers/${bob.name}-victim/attach?stream=1&stdout=1 HTTP/1.1`), Buffer.alloc(0));
+    expect(attach.status).toMatch(/ 404 /);
+    expect(host.engine.admin(['inspect', '-f', '{{.State.Running}}', `${bob.name}-victim`]).stdout.trim()).toBe('true');
+    expect(host.audit().filter((entry) => entry.action === 'container.kill')).toEqual([]);
+    host.run(bob, `docker rm -f ${bob.name}-victim`);
   });
 
   test(named('BuildKit and HTTP/2 are refused with what to use instead'), () => {

@@ -60,6 +60,8 @@ export interface DecisionInputs {
   records?: OwnerRecords;
   /** The gateway's client certificate (DER): requests it makes are judged for the user it names. */
   gatewayCertificate?: Buffer;
+  /** The key the gateway signs the users it names with (relayed-identity.ts). */
+  relayKey?: Buffer;
   now?: Date;
 }
 
@@ -88,7 +90,7 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
   if (!identity.ok) return deny(identity.reason, 'identity');
   if (fromGateway(request.peerCertificates, inputs.gatewayCertificate)) {
     // The same rules again, for the user the gateway forwards for, on the request as rewritten.
-    const relayed = relayedIdentity(request.headers, inputs.inventory, inputs.now);
+    const relayed = relayedIdentity(request, inputs.relayKey, inputs.inventory, inputs.now);
     Object.assign(base, { user: relayed.user, serial: relayed.serial, via: 'gateway' });
     if (!relayed.ok) return deny(relayed.reason, 'identity');
     return evaluate({ ...request, user: relayed.user }, relayed.groups, inputs, base);

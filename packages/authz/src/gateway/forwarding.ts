@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { SERIAL_HEADER, USER_HEADER } from '../engine/relayed-identity.js';
+import { SERIAL_HEADER, SIGNATURE_HEADER, USER_HEADER } from '../engine/relayed-identity.js';
 import type { Route } from '../engine/routes.js';
 
 /** A path segment as a URL carries it; ":" and "@" (image references) are left readable. */
@@ -29,7 +29,7 @@ export interface Forwarded {
 }
 
 /** The headers of the request as forwarded: what was judged, for whom, and nothing else. */
-export function forwardedHeaders(client: IncomingHttpHeaders, route: Route | undefined, forwarded: Forwarded): Record<string, string> {
+export function forwardedHeaders(client: IncomingHttpHeaders, route: Route | undefined, forwarded: Forwarded, signature: string): Record<string, string> {
   const headers: Record<string, string> = { host: 'dockerd' };
   for (const name of PASSED) {
     const value = client[name];
@@ -45,6 +45,7 @@ export function forwardedHeaders(client: IncomingHttpHeaders, route: Route | und
   }
   headers[USER_HEADER.toLowerCase()] = forwarded.user;
   headers[SERIAL_HEADER.toLowerCase()] = forwarded.serial;
+  headers[SIGNATURE_HEADER.toLowerCase()] = signature;
   return headers;
 }
 

@@ -18,7 +18,8 @@ import { MAX_AUTHZ_REQUEST_BYTES } from '../protocol/fair-scheduling.js';
 import { judge, type GatewayJudgement } from './gateway-decision.js';
 import { GatewayOwnerRecords } from './gateway-records.js';
 import { LoadArchiveCheck } from './load-archive.js';
-import { forwardedHeaders } from './forwarding.js';
+import { forwardedHeaders, type Forwarded } from './forwarding.js';
+import { relayKey, signRelay } from '../engine/relayed-identity.js';
 import { hijack, peerOf, readBody, refuseUpgrade } from './hijack.js';
 import { answer, relayResponse } from './responses.js';
 
@@ -79,12 +80,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // dockerd's loopback listener: its certificate must chain to our CA; the name is not what it was issued for.
   const makeAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 256, ...upstreamTls, checkServerIdentity: () => undefined });
   let agent = makeAgent();
+  let key = relayKey(upstreamTls.key);
+  const sign = (method: string, forward: Forwarded): string => signRelay(key, method, forward.uri, forward.user, forward.serial);
   const paths = options.upstream.paths;
   const stopPolling = paths === undefined ? () => undefined : pollFile(paths.cert, () => {
     try {
       upstreamTls = { ca: readFileSync(paths.ca, 'utf8'), cert: readFileSync(paths.cert, 'utf8'), key: readFileSync(paths.key, 'utf8') };
       const previous = agent;
       agent = makeAgent();
+      key = relayKey(upstreamTls.key);
       setTimeout(() => previous.destroy(), 60_000).unref();
       options.log(`the gateway's certificate ${paths.cert} changed: using the new one`);
     } catch (error) {
@@ -135,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     const forward = judged.forward;
     const load = judged.decision.action === 'image.load';
-    const headers = forwardedHeaders(request.headers, judged.route, forward);
+    const headers = forwardedHeaders(request.headers, judged.route, forward, sign(request.method ?? '', forward));
     if (load) {
       // The archive goes on re-framed (held entries last, one end marker): its length is dockerd's to count.
       delete headers['content-length'];
@@ -179,6 +183,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hijack(request, socket, head, {
       decide: decideFor,
       refusal,
+      sign,
       connect: () => ({ host: options.upstream.host, port: options.upstream.port, ...upstreamTls }),
       log: options.log,
     }).catch((error: Error) => refuseUpgrade(socket, 500, `dockauth gateway could not handle this request (${error.message})`));

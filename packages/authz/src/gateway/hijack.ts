@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { MAX_AUTHZ_REQUEST_BYTES } from '../protocol/fair-scheduling.js';
+import { parseRequestUri } from '../decode/request-path.js';
+import { matchRoute } from '../engine/routes.js';
 import type { GatewayJudgement } from './gateway-decision.js';
-import { forwardedHeaders, rawRequestHead } from './forwarding.js';
+import { forwardedHeaders, rawRequestHead, type Forwarded } from './forwarding.js';
 
 /** The user's certificate on a connection: its CN as dockerd takes it (the last one), and its PEM. */
 export interface Peer {
@@ -73,9 +75,18 @@ function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Pr
   });
 }
 
+/** The only routes dockerd hijacks a connection on. */
+const HIJACKED = new Set(['container.attach', 'exec.start']);
+
+function routeAction(request: IncomingMessage): string | undefined {
+  const path = parseRequestUri(request.url ?? '');
+  return typeof path === 'string' ? undefined : matchRoute(request.method ?? '', path.path)?.route.action;
+}
+
 export interface HijackContext {
   decide(request: IncomingMessage, body: Buffer | undefined): Promise<GatewayJudgement>;
   refusal(judged: GatewayJudgement): { status: number; message: string };
+  sign(method: string, forward: Forwarded): string;
   connect: () => ConnectionOptions & { host: string; port: number };
   log(line: string): void;
 }
@@ -87,6 +98,12 @@ export interface HijackContext {
  * its own and joins the two, byte for byte, both ways.
  */
 export async function hijack(request: IncomingMessage, socket: Duplex, head: Buffer, context: HijackContext): Promise<void> {
+  if (!HIJACKED.has(routeAction(request) ?? '') || String(request.headers.upgrade ?? '').toLowerCase() !== 'tcp') {
+    // Judged anyway, for the reason a refusal gives (BuildKit's h2c says what to use instead); never forwarded.
+    const judged = await context.decide(request, undefined);
+    if (!judged.decision.allow) return refuseUpgrade(socket, context.refusal(judged).status, context.refusal(judged).message);
+    return refuseUpgrade(socket, 400, 'dockauth gateway: only docker attach and exec start take a connection over (Upgrade: tcp); send other requests without Upgrade');
+  }
   const read = await upgradeBody(request, socket, head);
   if (read === null) return refuseUpgrade(socket, 403, `authorization denied by dockauth: the request body could not be read (send it with a Content-Length, under ${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB)`);
   const judged = await context.decide(request, read.body.length > 0 ? read.body : undefined);
@@ -94,7 +111,7 @@ export async function hijack(request: IncomingMessage, socket: Duplex, head: Buf
     const { status, message } = context.refusal(judged);
     return refuseUpgrade(socket, status, message);
   }
-  const headers: Record<string, string> = { ...forwardedHeaders(request.headers, judged.route, judged.forward), connection: 'Upgrade', upgrade: 'tcp' };
+  const headers: Record<string, string> = { ...forwardedHeaders(request.headers, judged.route, judged.forward, context.sign(request.method ?? '', judged.forward)), connection: 'Upgrade', upgrade: 'tcp' };
   if (judged.route?.body !== 'json') delete headers['content-length'];
   // A client that attaches no stdin closes its sending side at once (CloseWrite): its output must still flow.
   (socket as Duplex & { allowHalfOpen: boolean }).allowHalfOpen = true;
@@ -107,11 +124,44 @@ export async function hijack(request: IncomingMessage, socket: Duplex, head: Buf
   upstream.on('error', closeBoth);
   socket.on('error', closeBoth);
   upstream.once('secureConnect', () => {
-    upstream.write(rawRequestHead(request.method ?? 'POST', judged.forward!.uri, headers));
+    upstream.write(rawRequestHead(request.method ?? 'POST', judged.forward!.uri, { ...headers, connection: 'Upgrade, close' }));
     if (judged.forward!.body) upstream.write(judged.forward!.body);
+  });
+  // Nothing of the client's goes on until dockerd has taken the connection over (101): before that,
+  // dockerd would read those bytes as further requests, made on the gateway's certificate.
+  awaitSwitch(upstream).then(({ head, after }) => {
+    socket.write(head);
+    if (!/^HTTP\/1\.[01] 101 /.test(head.toString('latin1'))) {
+      // Refused or failed: dockerd's answer, then both connections end.
+      upstream.pipe(socket);
+      return;
+    }
+    if (after.length > 0) socket.write(after);
     if (read.rest.length > 0) upstream.write(read.rest);
     upstream.pipe(socket);
     socket.pipe(upstream);
     socket.resume();
+  }, closeBoth);
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+/** dockerd's answer head (up to the blank line), and whatever came after it in the same reads. */
+function awaitSwitch(upstream: Duplex): Promise<{ head: Buffer; after: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf(HEAD_END);
+      if (end < 0) {
+        if (buffered.length > 64 * 1024) reject(new Error('dockerd\'s answer head is too long'));
+        return;
+      }
+      upstream.off('data', onData);
+      upstream.pause();
+      resolve({ head: buffered.subarray(0, end + HEAD_END.length), after: buffered.subarray(end + HEAD_END.length) });
+    };
+    upstream.on('data', onData);
+    upstream.once('end', () => reject(new Error('dockerd closed the connection without answering')));
   });
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
 import { DockerSocketLookup } from '../docker-client.js';
@@ -12,8 +12,7 @@ import type { DockerLookup, HostPaths } from '../engine/lookups.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
 import { learnFromResponse } from '../engine/learn-from-response.js';
 import { OwnerRecords } from '../engine/owner-records.js';
-import { fromGateway, USER_HEADER } from '../engine/relayed-identity.js';
-import { header } from '../decode/request-inputs.js';
+import { fromGateway, relayedIdentity, relayKey } from '../engine/relayed-identity.js';
 import { OwnerJournalFile } from '../owner-journal.js';
 import { decodeAuthzRequest, decodeAuthzResponse } from './authz-request.js';
 import { createPluginHttpServer, type PluginReply } from './plugin-http.js';
@@ -71,6 +70,16 @@ function readCertificateDer(path: string): Buffer {
   }
 }
 
+/** The key the gateway signs with, from its private key beside its certificate (key.pem, root's). */
+function readRelayKey(certificatePath: string): Buffer {
+  const path = join(dirname(certificatePath), 'key.pem');
+  try {
+    return relayKey(readFileSync(path));
+  } catch (error) {
+    throw new Error(`failed to read the gateway's key ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
 /** Replaces a stale socket left by a previous run; refuses to remove anything that is not a socket. */
 function prepareSocket(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
@@ -118,12 +127,14 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     paths: new RootOwnedPathCache(options.paths ?? realHostPaths),
     records,
     gatewayCertificate: options.gatewayCertificatePath === undefined ? undefined : readCertificateDer(options.gatewayCertificatePath),
+    relayKey: options.gatewayCertificatePath === undefined ? undefined : readRelayKey(options.gatewayCertificatePath),
   };
 
   // A renewed gateway certificate (gateway issue, from the renewal timer) is trusted from the next second on.
   const stopPolling = options.gatewayCertificatePath === undefined ? () => undefined : pollFile(options.gatewayCertificatePath, (pem) => {
     try {
       inputs.gatewayCertificate = new X509Certificate(pem).raw;
+      inputs.relayKey = readRelayKey(options.gatewayCertificatePath as string);
       options.log(`the gateway's certificate ${options.gatewayCertificatePath} changed: now trusting the new one`);
     } catch (error) {
       options.log(`the gateway's certificate ${options.gatewayCertificatePath} changed but cannot be read (${(error as Error).message}): still trusting the previous one`);
@@ -170,7 +181,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     try {
       const response = decodeAuthzResponse(JSON.parse(raw.toString('utf8')));
       // What the gateway made, it made for the user it named (and the request was judged for them).
-      const user = fromGateway(response.peerCertificates, inputs.gatewayCertificate) ? header(response.headers, USER_HEADER.toLowerCase()) : response.user;
+      const relayed = fromGateway(response.peerCertificates, inputs.gatewayCertificate) ? relayedIdentity(response, inputs.relayKey, store) : undefined;
+      const user = relayed === undefined ? response.user : relayed.ok ? relayed.user : undefined;
       void learnFromResponse({ ...response, user }, records, inputs.docker);
     } catch (error) {
       options.log(`failed to read a response dockerd reported: ${(error as Error).message}`);
