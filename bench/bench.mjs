@@ -39,6 +39,30 @@ function verdict(label, value, target, better = 'lower') {
   return met;
 }
 
+// BENCH_ONLY=gateway runs that one section alone and puts it into the existing RESULTS.md in place of
+// its last version (before the analysis), leaving every other section and ratios.svg as they are.
+const only = process.env.BENCH_ONLY;
+if (only) {
+  const alone = { gateway: gatewaySection }[only];
+  if (!alone) throw new Error(`BENCH_ONLY=${only}: the sections that run alone are: gateway`);
+  log(`dockauth benchmarks, section ${only} alone, in ${work}${quick ? ' (quick)' : ''}`);
+  alone();
+  const results = join(root, 'bench/RESULTS.md');
+  const previous = readFileSync(results, 'utf8');
+  const heading = sections[0].split('\n')[0].replace(/\(.*$/, '');
+  const note = `Run ${new Date().toISOString()} alone (\`BENCH_ONLY=${only} node bench/bench.mjs\`${quick ? ', BENCH_QUICK=1' : ''}); the other sections are from their own runs.`;
+  const fresh = [sections[0].replace('\n\n', `\n\n${note}\n\n`), ...sections.slice(1)].join('\n\n');
+  const lines = previous.split('\n');
+  const from = lines.findIndex((line) => line.startsWith(heading));
+  let to = from < 0 ? lines.findIndex((line) => line.startsWith('## ')) : lines.findIndex((line, i) => i > from && /^##+ /.test(line));
+  if (to < 0) to = lines.length;
+  lines.splice(from < 0 ? to : from, from < 0 ? 0 : to - from, ...fresh.split('\n'), '');
+  writeFileSync(results, lines.join('\n'));
+  rmSync(work, { recursive: true, force: true });
+  log(`\nwrote section ${only} into bench/RESULTS.md`);
+  process.exit(0);
+}
+
 // --- a shared CA (openssl-made P-256), imported by dockauth and used by cfssl and openssl ---
 mkdirSync(join(work, 'pki'));
 sh('openssl ecparam -name prime256v1 -genkey -noout -out pki/ca-key.pem && openssl req -x509 -new -key pki/ca-key.pem -subj "/CN=Bench CA" -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out pki/ca.pem');
@@ -250,6 +274,49 @@ if (overhead.skipped) {
   chart.push({ label: 'create+rm with ÷ without the plugin', ratio: overhead.ratios.createRemove, target: 1.1 });
   verdict('`docker ps` with ÷ without the plugin', overhead.ratios.ps, 1.1);
   verdict('`docker create` + `docker rm` with ÷ without the plugin', overhead.ratios.createRemove, 1.1);
+}
+
+// 7c. The gateway ------------------------------------------------------------------------------------
+log('\n7c. The gateway in front of dockerd');
+gatewaySection();
+
+function gatewaySection() {
+  const gateway = JSON.parse(sh(`${node} ${join(root, 'bench/gateway-overhead.mjs')} ${quick ? '5 1 100' : '40 3 500'}`));
+  const title = '7c. The gateway in front of dockerd (the docker CLI as a TLS user; one dockerd with the plugin, through the gateway or directly, side by side)';
+  if (gateway.skipped) {
+    sections.push(`### ${title}\n\nSkipped: ${gateway.skipped}.`);
+    return;
+  }
+  table(title, [
+    ['`docker ps`, directly (dockerd\'s TLS listener)', gateway.direct.ps],
+    ['`docker ps`, through the gateway', gateway.gateway.ps],
+    ['`docker create -u UID:GID --security-opt no-new-privileges` + `docker rm`, directly', gateway.direct.createRemove],
+    ['`docker create` + `docker rm`, through the gateway (which fills in the user and no-new-privileges)', gateway.gateway.createRemove],
+  ]);
+  const mb = (gateway.archiveBytes / 1e6).toFixed(0);
+  const bulk = (label, s) => `| ${label} | ${fmt(s.median)} | ${fmt(s.min)}–${fmt(s.max)} | ${s.mbPerSecond.toFixed(0)} MB/s | ${s.runs} |`;
+  sections.push([
+    `| ${mb} MB archive (random bytes) | median | min–max | throughput (median) | runs |`,
+    '|---|---|---|---|---|',
+    bulk('`docker save > /dev/null`, directly (dockerd\'s TLS listener, the plugin)', gateway.save.direct),
+    bulk('`docker save > /dev/null`, through the gateway', gateway.save.gateway),
+    bulk('`docker save > /dev/null`, dockerd\'s root socket (no TLS, no plugin)', gateway.save.rootSocket),
+    bulk('`docker load -i FILE`, dockerd\'s root socket (no TLS, no plugin)', gateway.load.rootSocket),
+    bulk('`docker load -i FILE`, through the gateway', gateway.load.gateway),
+    '',
+    'The image is busybox-static and a file of random bytes, imported at bench time as the user\'s own (`nobody/big:latest`), and removed before each load.',
+    'The direct side of `docker load` is dockerd\'s **root socket**: on dockerd\'s own TLS listener the plugin refuses users\' loads',
+    '(only the gateway checks which names an archive takes), so a user has no direct load to compare with. The root socket also',
+    `spares the direct side TLS and the plugin: for a save, dockerd's TLS listener gives ${gateway.throughputRatios.directOverRootSocket.toFixed(2)}× the root socket's throughput (round by round).`,
+  ].join('\n'));
+  chart.push({ label: 'docker ps via the gateway ÷ directly', ratio: gateway.ratios.ps, target: 1.15 });
+  chart.push({ label: 'create+rm via the gateway ÷ directly', ratio: gateway.ratios.createRemove, target: 1.15 });
+  chart.push({ label: 'save time via the gateway ÷ directly', ratio: 1 / gateway.throughputRatios.save, target: 1.25 });
+  chart.push({ label: 'load time via the gateway ÷ root socket', ratio: 1 / gateway.throughputRatios.load, target: 1.25 });
+  verdict('`docker ps` through the gateway ÷ directly', gateway.ratios.ps, 1.15);
+  verdict('`docker create` + `docker rm` through the gateway ÷ directly', gateway.ratios.createRemove, 1.15);
+  verdict('`docker save` throughput through the gateway ÷ directly', gateway.throughputRatios.save, 0.8, 'higher');
+  verdict('`docker load` throughput through the gateway ÷ the root socket', gateway.throughputRatios.load, 0.8, 'higher');
 }
 
 // --- RESULTS.md ------------------------------------------------------------------------------------

@@ -195,7 +195,7 @@ try {
   }
   const summary = (series) => ({ ...stats(series), mbPerSecond: stats(series.map((ms) => bytes / 1e6 / (ms / 1000))).median });
   // Throughput ratio per round: the other side's time over the gateway's.
-  const throughput = (series, over) => stats(series.gateway.map((ms, i) => series[over][i] / ms)).median;
+  const throughput = (series, over, side = 'gateway') => stats(series[side].map((ms, i) => series[over][i] / ms)).median;
   console.log(JSON.stringify({
     runs,
     bigRuns,
@@ -205,7 +205,7 @@ try {
     ratios: { ps: paired('ps'), createRemove: paired('createRemove') },
     save: { gateway: summary(save.gateway), direct: summary(save.direct), rootSocket: summary(save['root socket']) },
     load: { gateway: summary(load.gateway), rootSocket: summary(load['root socket']) },
-    throughputRatios: { save: throughput(save, 'direct'), saveOverRootSocket: throughput(save, 'root socket'), load: throughput(load, 'root socket') },
+    throughputRatios: { save: throughput(save, 'direct'), saveOverRootSocket: throughput(save, 'root socket'), load: throughput(load, 'root socket'), directOverRootSocket: throughput(save, 'root socket', 'direct') },
     times: { save, load },
   }));
 } finally {
