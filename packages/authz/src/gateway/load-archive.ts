@@ -1,44 +1,50 @@
-import { posix } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { asArray, asString, field, parseGoJson, type GoValue } from '../decode/go-json.js';
 import { inOwnNamespace, normalizeImageReference } from '../engine/image-reference.js';
 import type { DockerLookup } from '../engine/lookups.js';
+import { ArchiveRefused, BLOCK, checkPax, cleanPath, parseHeader } from './tar-header.js';
+
+export { ArchiveRefused } from './tar-header.js';
 
 /** The entries dockerd's `docker load` reads to decide which names the images take. */
 const METADATA = new Set(['manifest.json', 'repositories', 'index.json', 'oci-layout']);
-/** What may be held back in memory: the metadata of an archive is a few KiB. */
+/** What may be held in memory: an archive's metadata, a PAX header, is a few KiB. */
 const MAX_HELD = 4 * 1024 * 1024;
-const BLOCK = 512;
+const MAX_PAX = 64 * 1024;
+/** Entries up to this size are hashed as they pass: image configs, whose digest is the image's ID. */
+const MAX_HASHED = 4 * 1024 * 1024;
 
-export class ArchiveRefused extends Error {}
-
-/** A tar header's size field: octal, or GNU's base-256 for large entries. */
-function entrySize(header: Buffer): number {
-  const field = header.subarray(124, 136);
-  if ((field[0] as number) & 0x80) return field.subarray(1).reduce((value, byte) => value * 256 + byte, 0);
-  return parseInt(field.toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+interface Entry {
+  name: string;
+  size: number;
+  /** Bytes of the entry read so far, padding included. */
+  seen: number;
+  held: boolean;
+  hash?: Hash;
+  data?: Buffer[];
 }
 
-const text = (bytes: Buffer): string => bytes.toString('utf8').replace(/\0.*$/s, '');
-
 /**
- * `docker load` through the gateway: the archive streams on to dockerd as it arrives, except
- * the entries that name the images (manifest.json, repositories, index.json), which are held
- * back with the end of the archive. dockerd reads those only once the whole archive is in, so
- * when the archive ends the gateway checks every name they give: each must be under the user's
- * own name, or already name this very image. Only then do the held entries and the end go on;
- * otherwise the stream is cut, and dockerd, which never saw an image's name, loads nothing.
+ * `docker load` through the gateway. The archive streams on to dockerd as it arrives, except the
+ * entries that name images (manifest.json, repositories, index.json), which are held back with
+ * the end of the archive: dockerd reads them only once the whole archive is in. When the archive
+ * ends, every name they give is checked: under the user's own name, or already the name of this
+ * very image (its ID is the digest of its config, hashed here as it passed). Only then do the held
+ * entries and the end go on; otherwise the stream is cut and dockerd, which never saw a name,
+ * loads nothing. The archive must be plain (tar-header.ts): what it is not, is refused.
  */
 export class LoadArchiveCheck extends Transform {
   private pending: Buffer = Buffer.alloc(0);
+  private entry: Entry | undefined;
   private remaining = 0;
-  private holding = false;
-  private finished = false;
-  /** A pax or GNU long-name header and its data: they belong with the entry that follows. */
-  private prefix: Buffer[] = [];
-  private longName: string | undefined;
+  private ended = false;
+  private pax: Buffer[] = [];
   private readonly held: Buffer[] = [];
   private heldSize = 0;
-  private readonly documents: Array<{ name: string; size: number; data: Buffer[] }> = [];
+  private readonly documents: Array<{ name: string; text: string }> = [];
+  private readonly digests = new Map<string, string>();
+  private readonly symlinks = new Set<string>();
 
   constructor(
     private readonly user: string,
@@ -48,6 +54,7 @@ export class LoadArchiveCheck extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.ended) return done(); // after the end of the archive: dockerd never gets it, nothing is kept
     try {
       this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
       this.consume();
@@ -58,6 +65,7 @@ export class LoadArchiveCheck extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    if (!this.ended) return done(new ArchiveRefused('the archive ends in the middle (no end-of-archive blocks)'));
     this.check().then(() => {
       for (const bytes of this.held) this.push(bytes);
       this.push(Buffer.alloc(2 * BLOCK));
@@ -66,58 +74,74 @@ export class LoadArchiveCheck extends Transform {
   }
 
   private consume(): void {
-    while (!this.finished) {
+    while (!this.ended) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, this.pending.length);
         if (take === 0) return;
-        this.data(this.pending.subarray(0, take));
+        this.body(this.pending.subarray(0, take));
         this.pending = this.pending.subarray(take);
         this.remaining -= take;
+        if (this.remaining === 0) this.finishEntry();
         continue;
       }
       if (this.pending.length < BLOCK) return;
-      const header = this.pending.subarray(0, BLOCK);
-      if (header.every((byte) => byte === 0)) {
-        this.finished = true; // the end of the archive: dockerd gets it only after the check
+      const block = this.pending.subarray(0, BLOCK);
+      if (block.every((byte) => byte === 0)) {
+        this.ended = true;
+        this.pending = Buffer.alloc(0);
         return;
       }
-      const type = String.fromCharCode(header[156] as number);
-      const size = entrySize(header);
-      const padded = Math.ceil(size / BLOCK) * BLOCK;
-      if (type === 'x' || type === 'L' || type === 'K') {
-        // An extension that names the next entry: read whole (it is small), kept with that entry.
-        if (BLOCK + padded > MAX_HELD) throw new ArchiveRefused('a tar extension header is too large');
+      const header = parseHeader(block);
+      const padded = Math.ceil(header.size / BLOCK) * BLOCK;
+      if (header.type === 'x' || header.type === 'g') {
+        if (header.size > MAX_PAX) throw new ArchiveRefused('a PAX header is too large');
         if (this.pending.length < BLOCK + padded) return;
-        const data = this.pending.subarray(BLOCK, BLOCK + size);
-        if (type === 'x') this.longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1] ?? this.longName;
-        if (type === 'L') this.longName = text(data);
-        this.prefix.push(Buffer.from(this.pending.subarray(0, BLOCK + padded)));
+        checkPax(this.pending.subarray(BLOCK, BLOCK + header.size));
+        this.pax.push(Buffer.from(this.pending.subarray(0, BLOCK + padded)));
         this.pending = this.pending.subarray(BLOCK + padded);
         continue;
       }
       this.pending = this.pending.subarray(BLOCK);
-      this.entry(Buffer.from(header), type, size, padded);
+      this.start(Buffer.from(block), header.name, header.type, header.size, padded);
     }
   }
 
-  private entry(header: Buffer, type: string, size: number, padded: number): void {
-    const prefix = text(header.subarray(345, 500));
-    const name = this.longName ?? (prefix ? `${prefix}/${text(header.subarray(0, 100))}` : text(header.subarray(0, 100)));
-    this.longName = undefined;
-    const clean = posix.normalize(`/${name}`).replace(/^\/+|\/+$/g, '');
-    this.holding = METADATA.has(clean);
-    if (this.holding) {
-      if (type !== '0' && type !== '\0') throw new ArchiveRefused(`the archive's ${clean} is not a plain file`);
-      this.documents.push({ name: clean, size, data: [] });
-    }
-    for (const bytes of [...this.prefix, header]) this.forward(bytes);
-    this.prefix = [];
+  private start(block: Buffer, name: string, type: string, size: number, padded: number): void {
+    // A path through a symlink the archive made could land anywhere dockerd unpacks to, a manifest included.
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) if (this.symlinks.has(parts.slice(0, i).join('/'))) throw new ArchiveRefused(`the archive's ${name} goes through a symlink it made`);
+    if (type === '2') this.symlinks.add(name);
+    const held = METADATA.has(name);
+    if (held && type !== '0' && type !== '\0') throw new ArchiveRefused(`the archive's ${name} is not a plain file`);
+    this.entry = { name, size, held, seen: 0 };
+    if (held) this.entry.data = [];
+    else if ((type === '0' || type === '\0') && size <= MAX_HASHED) this.entry.hash = createHash('sha256');
+    for (const bytes of [...this.pax, block]) this.forward(bytes, held);
+    this.pax = [];
     this.remaining = padded;
+    if (padded === 0) this.finishEntry();
   }
 
-  /** Bytes of the archive, passed on at once or held back with the entry they belong to. */
-  private forward(bytes: Buffer): void {
-    if (!this.holding) {
+  private body(bytes: Buffer): void {
+    const entry = this.entry as Entry;
+    this.forward(bytes, entry.held);
+    const data = bytes.subarray(0, Math.max(0, Math.min(bytes.length, entry.size - entry.seen)));
+    entry.seen += bytes.length;
+    entry.data?.push(Buffer.from(data));
+    entry.hash?.update(data);
+  }
+
+  private finishEntry(): void {
+    const entry = this.entry as Entry;
+    if (entry.data) this.documents.push({ name: entry.name, text: Buffer.concat(entry.data).toString('utf8') });
+    // The last entry of a name is the one on disk when dockerd reads it.
+    if (entry.hash) this.digests.set(entry.name, entry.hash.digest('hex'));
+    else this.digests.delete(entry.name);
+    this.entry = undefined;
+  }
+
+  private forward(bytes: Buffer, held: boolean): void {
+    if (!held) {
       this.push(bytes);
       return;
     }
@@ -126,39 +150,39 @@ export class LoadArchiveCheck extends Transform {
     this.held.push(Buffer.from(bytes));
   }
 
-  private data(bytes: Buffer): void {
-    this.forward(bytes);
-    if (this.holding) this.documents[this.documents.length - 1]?.data.push(Buffer.from(bytes));
-  }
-
-  /** Every name the archive gives an image, with the image it would name. */
+  /** Every name the archive's metadata gives an image, with the image ID it would name when that is known. */
   private names(): Array<{ name: string; id: string | undefined }> {
     const names: Array<{ name: string; id: string | undefined }> = [];
+    const hasManifest = this.documents.some((document) => document.name === 'manifest.json');
     for (const document of this.documents) {
-      const raw = Buffer.concat(document.data).subarray(0, document.size).toString('utf8');
-      let json: any;
+      if (document.name === 'oci-layout') continue;
+      let json: GoValue;
       try {
-        json = JSON.parse(raw);
-      } catch {
-        if (document.name === 'oci-layout') continue;
-        throw new ArchiveRefused(`the archive's ${document.name} is not JSON`);
+        // Read as Go reads it: keys in any case, a key given twice refused.
+        json = parseGoJson(document.text);
+      } catch (error) {
+        throw new ArchiveRefused(`the archive's ${document.name} is not JSON dockerd would read the same way (${(error as Error).message})`);
       }
       if (document.name === 'manifest.json') {
-        for (const image of Array.isArray(json) ? json : []) {
-          const id = /([0-9a-f]{64})(\.json)?$/.exec(String(image?.Config ?? ''))?.[1];
-          for (const tag of image?.RepoTags ?? []) names.push({ name: String(tag), id: id && `sha256:${id}` });
+        for (const image of asArray(json, 'manifest.json') ?? []) {
+          const config = this.digests.get(cleanPath(asString(field(image, 'Config'), 'manifest.json Config')));
+          for (const tag of asArray(field(image, 'RepoTags'), 'manifest.json RepoTags') ?? []) names.push({ name: asString(tag, 'RepoTags'), id: config ? `sha256:${config}` : undefined });
         }
-      } else if (document.name === 'repositories' && !this.documents.some((other) => other.name === 'manifest.json')) {
+      } else if (document.name === 'repositories' && !hasManifest) {
         // Read only by the legacy loader, when there is no manifest.json; its IDs are layers', not images'.
-        for (const [repository, tags] of Object.entries(json ?? {})) {
-          for (const tag of Object.keys(tags as object)) names.push({ name: `${repository}:${tag}`, id: undefined });
-        }
+        if (json.kind !== 'object') throw new ArchiveRefused('the archive\'s repositories is not an object');
+        json.keys.forEach((repository, index) => {
+          const tags = json.kind === 'object' ? json.values[index] : undefined;
+          for (const tag of tags?.kind === 'object' ? tags.keys : []) names.push({ name: `${repository}:${tag}`, id: undefined });
+        });
       } else if (document.name === 'index.json') {
-        for (const manifest of json?.manifests ?? []) {
-          for (const key of ['io.containerd.image.name', 'org.opencontainers.image.ref.name']) {
-            const name = manifest?.annotations?.[key];
-            if (typeof name === 'string' && name.includes('/')) names.push({ name, id: undefined });
-          }
+        for (const manifest of asArray(field(json, 'manifests'), 'index.json manifests') ?? []) {
+          const annotations = field(manifest, 'annotations');
+          if (annotations?.kind !== 'object') continue;
+          annotations.keys.forEach((key, index) => {
+            const value = (annotations as { values: GoValue[] }).values[index];
+            if (/^(io\.containerd\.image\.name|org\.opencontainers\.image\.ref\.name)$/.test(key) && value?.kind === 'string') names.push({ name: value.value, id: undefined });
+          });
         }
       }
     }
@@ -167,7 +191,7 @@ export class LoadArchiveCheck extends Transform {
 
   private async check(): Promise<void> {
     const names = this.names();
-    // index.json (an OCI layout) names manifests, not image IDs: its names count when manifest.json gives the same name for a checked ID.
+    // index.json names manifests, not image IDs: its names count when manifest.json gives the same name for a checked ID.
     const checked = new Set(names.filter((entry) => entry.id !== undefined).map((entry) => normalizeImageReference(entry.name)));
     for (const { name, id } of names) {
       if (inOwnNamespace(name, this.user)) continue;
