@@ -2,7 +2,7 @@ import type { GoValue } from '../decode/go-json.js';
 import { queryValue, type RequestInputs } from '../decode/request-inputs.js';
 import { buildProblems } from './build.js';
 import { bindsStillSafeProblems, containerCreateProblems } from './container-create.js';
-import { imageAllowed, inOwnNamespace, normalizeImageReference } from './image-reference.js';
+import { imageAllowed, imageNames, inOwnNamespace, normalizeImageReference } from './image-reference.js';
 import { execCreateProblems, execStartProblems, updateProblems } from './other-bodies.js';
 import { networkConnectProblems, networkCreateProblems, volumeCreateProblems } from './object-bodies.js';
 import { importProblems, pullProblems } from './pull.js';
@@ -68,6 +68,12 @@ export async function actionProblems(request: ActionRequest, context: RuleContex
     }
     case 'image.remove':
       return inOwnNamespace(target as string, context.account.name) ? [] : [`docker rmi ${target}: you may remove only images under your own name (${context.account.name}/…)`];
+    case 'image.inspect':
+    case 'image.history': {
+      // Another user's own image holds their build's environment and history: only images the user may use.
+      const info = await context.docker.image(target as string);
+      return !info || imageAllowed(imageNames(target as string, info), context.rules.images) ? [] : [`${target} is not an image you may use`];
+    }
     case 'image.save':
       return [...(inputs.query.get('names') ?? []), ...(target ? [target] : [])]
         .filter((name) => !imageAllowed([normalizeImageReference(name)], context.rules.images))

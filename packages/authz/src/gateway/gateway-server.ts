@@ -121,7 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const refusal = (judged: GatewayJudgement): { status: number; message: string } => {
     // Another user's object is answered as dockerd answers for one that does not exist.
-    if (judged.route?.target && judged.target && /is not yours/.test(judged.decision.message)) return { status: 404, message: `${notFound(judged.route.target)}: ${judged.target}` };
+    if (judged.route?.target && judged.target && /is not yours|is not an image you may use/.test(judged.decision.message)) return { status: 404, message: `${notFound(judged.route.target)}: ${judged.target}` };
     // `docker inspect NAME` tries every kind of object in turn, plugins last: "no such", as for the others.
     if (judged.decision.action === 'plugin' && judged.decision.method === 'GET' && !judged.decision.allow) return { status: 404, message: `plugin ${judged.target ?? ''} not found` };
     return { status: 403, message: `authorization denied by dockauth: ${judged.decision.message}` };

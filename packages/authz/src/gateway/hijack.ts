@@ -63,9 +63,15 @@ function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Pr
   let buffered = head;
   if (buffered.length >= length) return Promise.resolve({ body: buffered.subarray(0, length), rest: buffered.subarray(length) });
   return new Promise((resolve) => {
+    // A body that never comes does not hold the connection (and its buffer) for ever.
+    const timer = setTimeout(() => {
+      socket.off('data', onData);
+      resolve(null);
+    }, 30_000);
     const onData = (chunk: Buffer): void => {
       buffered = Buffer.concat([buffered, chunk]);
       if (buffered.length < length) return;
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.pause();
       resolve({ body: buffered.subarray(0, length), rest: buffered.subarray(length) });
@@ -98,6 +104,9 @@ export interface HijackContext {
  * its own and joins the two, byte for byte, both ways.
  */
 export async function hijack(request: IncomingMessage, socket: Duplex, head: Buffer, context: HijackContext): Promise<void> {
+  // A client that attaches no stdin closes its sending side at once (CloseWrite): the answer, and
+  // the output after it, must still reach it.
+  (socket as Duplex & { allowHalfOpen: boolean }).allowHalfOpen = true;
   if (!HIJACKED.has(routeAction(request) ?? '') || String(request.headers.upgrade ?? '').toLowerCase() !== 'tcp') {
     // Judged anyway, for the reason a refusal gives (BuildKit's h2c says what to use instead); never forwarded.
     const judged = await context.decide(request, undefined);
@@ -113,8 +122,6 @@ export async function hijack(request: IncomingMessage, socket: Duplex, head: Buf
   }
   const headers: Record<string, string> = { ...forwardedHeaders(request.headers, judged.route, judged.forward, context.sign(request.method ?? '', judged.forward)), connection: 'Upgrade', upgrade: 'tcp' };
   if (judged.route?.body !== 'json') delete headers['content-length'];
-  // A client that attaches no stdin closes its sending side at once (CloseWrite): its output must still flow.
-  (socket as Duplex & { allowHalfOpen: boolean }).allowHalfOpen = true;
   const upstream = connect({ ...context.connect(), checkServerIdentity: () => undefined, allowHalfOpen: true } as ConnectionOptions);
   const closeBoth = (error?: Error): void => {
     if (error) context.log(`an attached stream ended with an error: ${error.message}`);

@@ -181,7 +181,9 @@ export class LoadArchiveCheck extends Transform {
           if (annotations?.kind !== 'object') continue;
           annotations.keys.forEach((key, index) => {
             const value = (annotations as { values: GoValue[] }).values[index];
-            if (/^(io\.containerd\.image\.name|org\.opencontainers\.image\.ref\.name)$/.test(key) && value?.kind === 'string') names.push({ name: value.value, id: undefined });
+            // An OCI ref name may be a bare tag ("latest"), which names nothing without a base name (dockerd gives none).
+            const bareTag = key === 'org.opencontainers.image.ref.name' && value?.kind === 'string' && !/[/:]/.test(value.value);
+            if (/^(io\.containerd\.image\.name|org\.opencontainers\.image\.ref\.name)$/.test(key) && value?.kind === 'string' && !bareTag) names.push({ name: value.value, id: undefined });
           });
         }
       }

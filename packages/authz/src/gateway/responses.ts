@@ -52,7 +52,11 @@ export interface ResponseContext {
   docker: DockerLookup;
 }
 
-const LISTINGS = new Set(['container.list', 'volume.list', 'network.list', 'image.list', 'system.df']);
+const LISTINGS = new Set(['container.list', 'volume.list', 'network.list', 'image.list', 'system.df', 'network.inspect']);
+/** A line of `docker events` longer than this is no event dockerd writes: dropped. */
+const MAX_EVENT_LINE = 1024 * 1024;
+/** Events waiting for their owner to be looked up: beyond this, dockerd's stream is paused. */
+const MAX_EVENTS_PENDING = 256;
 const LEARNT = new Set(['container.create', 'container.exec', 'volume.create', 'network.create']);
 
 /**
@@ -99,26 +103,35 @@ export async function relayResponse(upstream: IncomingMessage, response: ServerR
 function relayEvents(upstream: IncomingMessage, response: ServerResponse, viewer: Viewer): Promise<void> {
   let pending = '';
   let chain = Promise.resolve();
-  const close = (): void => {
-    upstream.destroy();
+  let waiting = 0;
+  response.on('close', () => upstream.destroy());
+  // A client that does not read, or events faster than their owners are looked up, pause dockerd's stream.
+  const paceUpstream = (): void => {
+    if (waiting > MAX_EVENTS_PENDING || response.writableNeedDrain) upstream.pause();
+    else upstream.resume();
   };
-  response.on('close', close);
+  response.on('drain', paceUpstream);
   upstream.on('data', (chunk: Buffer) => {
     pending += chunk.toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
+    if (pending.length > MAX_EVENT_LINE) pending = '';
     for (const line of lines) {
-      if (line.trim() === '') continue;
+      if (line.trim() === '' || line.length > MAX_EVENT_LINE) continue;
+      waiting += 1;
       chain = chain.then(async () => {
-        let event: Record<string, unknown>;
         try {
-          event = JSON.parse(line) as Record<string, unknown>;
+          const event = JSON.parse(line) as Record<string, unknown>;
+          if (await seesEvent(event, viewer)) response.write(`${line}\n`);
         } catch {
-          return;
+          // not an event: dropped
+        } finally {
+          waiting -= 1;
+          paceUpstream();
         }
-        if (await seesEvent(event, viewer)) response.write(`${line}\n`);
       });
     }
+    paceUpstream();
   });
   return new Promise((resolve) => {
     upstream.on('end', () => void chain.then(() => {

@@ -82,6 +82,14 @@ export async function visibleListing(action: string, answer: unknown, viewer: Vi
       if (Array.isArray(value?.Images)) seen.Images = await keep(list(value.Images), (item) => seesImage(viewer, item));
       return seen;
     }
+    case 'network.inspect': {
+      // A shared network lists every container on it: only the viewer's own stay.
+      const value = answer as Json;
+      const containers = (value?.Containers ?? {}) as Json;
+      const ids = Object.keys(containers);
+      const kept = await keep(ids, (id) => ownsContainer(viewer, id, undefined));
+      return { ...value, Containers: Object.fromEntries(kept.map((id) => [id, containers[id]])) };
+    }
     default:
       return undefined;
   }
