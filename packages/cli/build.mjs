@@ -63,6 +63,17 @@ module.exports = new Proxy({}, {
 });
 `;
 
+/** The commit this checkout is at, for `dockauth --version`; "-dirty" when files differ from it. */
+function buildCommit() {
+  const git = (args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const commit = git(['rev-parse', '--short=12', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? commit : `${commit}-dirty`;
+  } catch {
+    return 'unknown'; // not a git checkout (a source tarball)
+  }
+}
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
 
@@ -91,7 +102,7 @@ const result = await build({
   outfile: 'dist/dockauth.cjs',
   // better-sqlite3's JavaScript is bundled (and cached); its compiled module is loaded by path.
   external: ['inquirer'],
-  define: { 'import.meta.url': '__dockauthModuleUrl' },
+  define: { 'import.meta.url': '__dockauthModuleUrl', __DOCKAUTH_COMMIT__: JSON.stringify(buildCommit()) },
   banner: { js: "const __dockauthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   loader: { '.yaml': 'text' },
   plugins: [lazyBuiltins, vendorBundles],

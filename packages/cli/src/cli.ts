@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import { stderr, stdout } from './stdio.js';
-import { VERSION } from './version.js';
+import { VERSION_LINE } from './version.js';
 import { addAuthzCommands } from './program/authz-program.js';
 import type { ActionFactory } from './program/action.js';
 import { addGatewayCommands } from './program/gateway-program.js';
@@ -23,7 +23,7 @@ import { collect } from './program/action.js';
 export function buildProgram(sink: ResultSink): Command {
   const program = new Command('dockauth')
     .description('Give users Docker on a shared machine as themselves: mutual TLS per user, an authorization plugin, an audit log.')
-    .version(VERSION, '-V, --version')
+    .version(VERSION_LINE, '-V, --version')
     .option('--dir <DIR>', 'CA state directory (default: $DOCKAUTH_DIR or /etc/dockauth)')
     .option('--json', 'print one JSON object on stdout (for scripts and Ansible)')
     .option('--dry-run', 'show what would change, write nothing')

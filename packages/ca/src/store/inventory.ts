@@ -8,12 +8,16 @@ type Database = Database.Database;
 
 /**
  * The compiled SQLite module, named outright: better-sqlite3 would otherwise search for it
- * (the `bindings` package), and cannot from inside the CLI's bundle.
+ * (the `bindings` package), and cannot from inside the CLI's bundle. The single executable
+ * hands over the module it loaded itself (packages/cli/sea-main.cjs), as there is no node_modules.
  */
-let nativeBinding: string | undefined;
+const EXECUTABLE_SQLITE = Symbol.for('dockauth.sqliteAddon');
+let nativeBinding: string | object | undefined;
+// better-sqlite3 also takes the loaded module itself, though its types name only a path.
 function sqliteBinding(): string {
-  nativeBinding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  return nativeBinding;
+  const fromExecutable = (globalThis as Record<symbol, (() => object) | undefined>)[EXECUTABLE_SQLITE];
+  nativeBinding ??= fromExecutable ? fromExecutable() : createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  return nativeBinding as string;
 }
 
 type Row = {

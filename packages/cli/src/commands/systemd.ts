@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isSea } from 'node:sea';
 import { GATEWAY_SERVICE, gatewayServiceUnit, AUTHZ_SERVICE, AUTHZ_SOCKET, RENEW_SERVICE, RENEW_TIMER, authzServiceUnit, authzSocketUnit, renewServiceUnit, renewTimerUnit } from '@dockauth/profile-d';
 import { readPassphrase } from '../store-access.js';
 import { InputError } from '@dockauth/ca';
@@ -22,8 +23,12 @@ export interface SystemdOptions extends GlobalOptions {
   upstream?: string;
 }
 
-/** How units should start this very dockauth: node and the script's real path (or --exec). */
-export function defaultExec(): string {
+/**
+ * How units should start this very dockauth (unless --exec): the installed executable itself
+ * (/usr/bin/dockauth from the package), or from a checkout node and the script's real path.
+ */
+export function defaultExec(runningAsExecutable = isSea()): string {
+  if (runningAsExecutable) return process.execPath;
   const script = process.argv[1];
   return script ? `${process.execPath} ${realpathSync(script)}` : process.execPath;
 }
