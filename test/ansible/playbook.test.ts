@@ -2,16 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOCKAUTH_BIN, dockauth } from '../support/dockauth.js';
+import { INSTALLED_BIN, buildPackageForTests, isInstalled, packageSkipReason, reservePackageForTests } from '../support/debian-package.js';
+import { dockauth } from '../support/dockauth.js';
 import { openssl } from '../support/openssl.js';
 import { makeTempDir, snapshotTree } from '../support/temp.js';
 import { createUser, removeUser, type LocalUser } from '../support/users.js';
 
 // The site playbook as a site runs it, under a real ansible-playbook, against localhost:
-// this machine is both the CA host and the docker host; the users are real.
+// this machine is both the CA host and the docker host; the users are real. The role installs
+// dockauth from the Debian package built from this checkout; the test purges it at the end.
 const PLAYBOOK = fileURLToPath(new URL('../../templates/ansible/playbook.yml', import.meta.url));
 const skip =
-  process.geteuid?.() !== 0 ? 'needs root (useradd)' : spawnSync('sh', ['-c', 'command -v ansible-playbook']).status !== 0 ? 'ansible-playbook is not installed (apt-get install -y ansible-core)' : undefined;
+  process.geteuid?.() !== 0
+    ? 'needs root (useradd)'
+    : spawnSync('sh', ['-c', 'command -v ansible-playbook']).status !== 0
+      ? 'ansible-playbook is not installed (apt-get install -y ansible-core)'
+      : packageSkipReason();
 if (skip && process.env.DOCKAUTH_E2E === 'required') {
   test('the Ansible test can run', () => {
     throw new Error(`cannot run: ${skip}`);
@@ -30,8 +36,12 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
   let users: LocalUser[];
   let vars: Record<string, unknown>;
   let state: string;
+  let deb: string;
+  let reserved: { uninstall: () => void } | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    deb = buildPackageForTests();
+    reserved = await reservePackageForTests();
     temp = makeTempDir('dansible-');
     chmodSync(temp.dir, 0o755);
     state = join(temp.dir, 'state');
@@ -50,9 +60,12 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
         `dockauth_server_hosts='["${name}", "127.0.0.1"]'`,
         `dockauth_docker_host=tcp://${name}:2376`,
       ].join(' ');
-    writeFileSync(join(temp.dir, 'inventory.ini'), `[docker_hosts]\n${host('localhost', '')}\n${host('dockerhost2', '2')}\n\n[dockauth_ca]\nlocalhost\n`);
+    // dockerhost2 is this machine too: localhost's install serves it (two dpkg runs at once on one machine collide).
+    writeFileSync(join(temp.dir, 'inventory.ini'), `[docker_hosts]\n${host('localhost', '')}\n${host('dockerhost2', '2')} dockauth_install=false\n\n[dockauth_ca]\nlocalhost\n`);
     vars = {
-      dockauth_bin: `${process.execPath} ${DOCKAUTH_BIN}`,
+      // dockauth_bin stays the role's default, where the package installs it.
+      dockauth_package: deb,
+      dockauth_package_cache: join(temp.dir, 'package-cache'),
       dockauth_fetch_dir: join(temp.dir, 'fetched'),
       // No systemd here: the docker restart and the services are skipped, as the issue allows.
       dockauth_restart_docker: false,
@@ -60,10 +73,14 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
       dockauth_users: [{ name: users[0]!.name, groups: ['lab'] }, { name: users[1]!.name }],
       dockauth_revoked: [],
     };
-  });
+  }, 240_000);
   afterAll(() => {
-    users.forEach(removeUser);
-    temp.cleanup();
+    try {
+      reserved?.uninstall();
+    } finally {
+      users?.forEach(removeUser);
+      temp?.cleanup();
+    }
   });
 
   const play = (extra: Record<string, unknown> = {}, args: string[] = []): { status: number; recap: Recap; output: string } => {
@@ -88,10 +105,23 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
   };
   const json = (args: string[]): Record<string, any> => dockauth(['--dir', state, '--json', ...args]).json;
 
-  test('the first run sets everything up and onboards every user, reporting changes', () => {
+  test('with a package it cannot install, the play stops before any dockauth task and says what to do', () => {
+    const missing = join(temp.dir, 'dockauth_0.0.0-1_amd64.deb');
+    const failed = play({ dockauth_package: missing });
+    expect(failed.status).not.toBe(0);
+    expect(failed.output).toContain(`failed to install dockauth on localhost from ${missing}`);
+    expect(failed.output).toContain('`pnpm package`');
+    expect(failed.output).not.toContain('TASK [dockauth : Make the CA');
+    expect(isInstalled()).toBe(false);
+  });
+
+  test('the first run installs dockauth, sets everything up and onboards every user, reporting changes', () => {
     const first = play();
     expect({ status: first.status, failed: first.recap.failed }).toEqual({ status: 0, failed: 0 });
     expect(first.recap.changed).toBeGreaterThanOrEqual(5);
+    expect(isInstalled()).toBe(true);
+    expect(first.output).toMatch(/TASK \[dockauth : Install the package file[^\]]*\][\s\S]*?changed: \[/);
+    expect(spawnSync(INSTALLED_BIN, ['--version'], { encoding: 'utf8' }).status).toBe(0);
     for (const user of users.slice(0, 2)) {
       const key = statSync(join(user.home, '.docker', 'key.pem'));
       expect([key.uid, key.mode & 0o777]).toEqual([user.uid, 0o600]);

@@ -80,15 +80,14 @@ export const isInstalled = (): boolean => dpkgStatus().includes('install ok inst
 
 function purge(): void {
   execFileSync('dpkg', ['--purge', 'dockauth'], { stdio: 'ignore' });
-  rmSync(INSTALLED_BY_TEST, { force: true });
 }
 
 /**
- * Installs the package as a site does (apt-get install ./dockauth_….deb; no recommends, so
- * never a Docker engine) under PACKAGE_LOCK, and returns what purges it and lets go. A killed
- * test run's leftover is purged first; a package someone installed by hand is left alone.
+ * Takes PACKAGE_LOCK so that this test alone may install the package (a killed test run's
+ * leftover is purged first; a package someone installed by hand is left alone, and the test
+ * fails saying so); uninstall() purges whatever is installed by then and lets go.
  */
-export async function installPackageForTests(deb: string): Promise<{ uninstall: () => void }> {
+export async function reservePackageForTests(): Promise<{ uninstall: () => void }> {
   const release = await holdLock(PACKAGE_LOCK);
   try {
     if (isInstalled()) {
@@ -96,24 +95,32 @@ export async function installPackageForTests(deb: string): Promise<{ uninstall: 
       purge();
     }
     writeFileSync(INSTALLED_BY_TEST, `${process.pid}\n`);
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', deb], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch (error) {
-    if (existsSync(INSTALLED_BY_TEST)) {
-      if (isInstalled()) purge();
-      rmSync(INSTALLED_BY_TEST, { force: true });
-    }
     release();
     throw error;
   }
   return {
     uninstall: () => {
       try {
-        purge();
+        if (isInstalled()) purge();
+        rmSync(INSTALLED_BY_TEST, { force: true });
       } finally {
         release();
       }
     },
   };
+}
+
+/** Installs the package as a site does: apt-get install ./dockauth_….deb (no recommends, so never a Docker engine). */
+export async function installPackageForTests(deb: string): Promise<{ uninstall: () => void }> {
+  const reserved = await reservePackageForTests();
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', deb], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (error) {
+    reserved.uninstall();
+    throw error;
+  }
+  return reserved;
 }
 
 /** Runs a command with every `node` on PATH hidden (a private mount namespace): what a host without Node.js sees. */
