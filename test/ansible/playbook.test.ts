@@ -73,7 +73,7 @@ describeAnsible('the Ansible playbook, under a real ansible-playbook', () => {
       dockauth_users: [{ name: users[0]!.name, groups: ['lab'] }, { name: users[1]!.name }],
       dockauth_revoked: [],
     };
-  }, 240_000);
+  }, 600_000);
   afterAll(() => {
     try {
       reserved?.uninstall();

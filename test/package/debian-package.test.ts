@@ -33,7 +33,7 @@ describePackage('the Debian package, installed with apt-get', () => {
     state = join(temp.dir, 'state');
     user = createUser('dpk');
     installed = await installPackageForTests(deb);
-  }, 240_000);
+  }, 600_000);
   afterAll(() => {
     try {
       installed?.uninstall();
