@@ -20,14 +20,16 @@ function sqliteAddonCandidates(executable) {
   return [join(home, SQLITE_ADDON), join(home, '..', 'lib', 'dockauth', SQLITE_ADDON)];
 }
 
+/** An error the CLI reports as a run-time failure with a hint (exit 1; packages/cli/src/exit-mapping.ts), not as a bug. */
+const failure = (message, hint) => Object.assign(new Error(message), { exitCode: 1, hint });
+
 /**
  * Native code runs with dockauth's rights (root's, mostly): load it only from a file and a
  * directory that no one but root or the caller can change.
  */
 function assertTrusted(path, stat) {
-  const uid = process.getuid();
-  if (stat.uid !== 0 && stat.uid !== uid) throw new Error(`failed to load ${path}: owned by uid ${stat.uid}, not root; make it root's (chown root: ${path})`);
-  if (stat.mode & 0o022) throw new Error(`failed to load ${path}: writable by others (mode 0${(stat.mode & 0o777).toString(8)}); chmod go-w ${path}`);
+  if (stat.uid !== 0 && stat.uid !== process.getuid()) throw failure(`failed to load ${path}: owned by uid ${stat.uid}, not by root`, `chown root: ${path}`);
+  if (stat.mode & 0o022) throw failure(`failed to load ${path}: writable by others (mode 0${(stat.mode & 0o777).toString(8)})`, `chmod go-w ${path}`);
 }
 
 /** SQLite's compiled module, loaded on the inventory's first use (packages/ca/src/store/inventory.ts). */
@@ -46,7 +48,7 @@ function loadSqliteAddon() {
     process.dlopen(addon, path);
     return addon.exports;
   }
-  throw new Error(`failed to find SQLite's compiled module: none of ${candidates.join(', ')}; reinstall the dockauth package`);
+  throw failure(`failed to find SQLite's compiled module: none of ${candidates.join(', ')} exists`, 'reinstall the dockauth package (apt-get install --reinstall dockauth)');
 }
 
 /** The bundles are ASCII (build.mjs checks): latin1 decodes them for free. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INSTALLED_BIN, buildPackageForTests, installPackageForTests, isInstalled, packageSkipReason, withoutNode } from '../support/debian-package.js';
 import { openssl } from '../support/openssl.js';
@@ -129,5 +129,37 @@ describePackage('the Debian package, installed with apt-get', () => {
     expect(isInstalled()).toBe(false);
     expect(() => statSync(INSTALLED_BIN)).toThrow();
     expect(() => statSync('/usr/lib/dockauth')).toThrow();
+  });
+});
+
+describePackage('the single executable, on its own', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let executable: string;
+  let addon: string;
+
+  beforeAll(() => {
+    const sea = join(dirname(buildPackageForTests()), 'sea');
+    temp = makeTempDir('dsea-');
+    executable = join(temp.dir, 'dockauth');
+    addon = join(temp.dir, 'better_sqlite3.node');
+    copyFileSync(join(sea, 'dockauth'), executable);
+    chmodSync(executable, 0o755);
+    copyFileSync(join(sea, 'better_sqlite3.node'), addon);
+  }, 600_000);
+  afterAll(() => temp?.cleanup());
+  const userList = () => withoutNode(executable, ['--dir', join(temp.dir, 'state'), 'user', 'list']);
+
+  test('SQLite\'s module is loaded only from a file no one else can write, and its absence is explained', () => {
+    expect(withoutNode(executable, ['--dir', join(temp.dir, 'state'), 'ca', 'init']).status).toBe(0);
+    rmSync(addon, { force: true });
+    expect(userList()).toMatchObject({ status: 1, stderr: expect.stringContaining(`failed to find SQLite's compiled module: none of ${addon}, `) });
+    copyFileSync(join(dirname(buildPackageForTests()), 'sea', 'better_sqlite3.node'), addon);
+    expect(userList()).toMatchObject({ status: 0 });
+    chmodSync(addon, 0o666);
+    expect(userList()).toMatchObject({ status: 1, stderr: expect.stringContaining(`failed to load ${addon}: writable by others (mode 0666)`) });
+    expect(userList().stderr).toContain(`chmod go-w ${addon}`);
+    expect(userList().stderr).not.toContain('bug');
+    chmodSync(addon, 0o644);
+    expect(userList()).toMatchObject({ status: 0 });
   });
 });
