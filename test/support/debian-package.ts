@@ -54,10 +54,11 @@ export function buildPackageForTests(): string {
     'set -e',
     'ls "$1"/dockauth_*.deb >/dev/null 2>&1 && exit 0',
     'rm -rf "$1" && mkdir -p "$1/sea"',
-    'node packages/cli/build-sea.mjs --out "$1/sea" >/dev/null 2>&1',
-    'node scripts/package-deb.mjs --sea "$1/sea" --out "$1" --fast >/dev/null',
+    // The Node running the tests made dist's code cache; the executable must carry the same one.
+    '"$2" packages/cli/build-sea.mjs --out "$1/sea" >/dev/null 2>&1',
+    '"$2" scripts/package-deb.mjs --sea "$1/sea" --out "$1" --fast >/dev/null',
   ].join('\n');
-  execFileSync('flock', ['--timeout', '300', join(base, '.lock'), 'sh', '-c', script, 'sh', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('flock', ['--timeout', '300', join(base, '.lock'), 'sh', '-c', script, 'sh', dir, process.execPath], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   // Packages of earlier checkout states are of no further use.
   for (const name of readdirSync(base)) if (name !== key && !name.startsWith('.')) rmSync(join(base, name), { recursive: true, force: true });
   const deb = readdirSync(dir).find((name) => name.endsWith('.deb'));
