@@ -55,8 +55,7 @@ export function buildPackageForTests(): string {
     'ls "$1"/dockauth_*.deb >/dev/null 2>&1 && exit 0',
     'rm -rf "$1" && mkdir -p "$1/sea"',
     // The Node running the tests made dist's code cache; the executable must carry the same one.
-    '"$2" packages/cli/build-sea.mjs --out "$1/sea" >/dev/null 2>&1',
-    '"$2" scripts/package-deb.mjs --sea "$1/sea" --out "$1" --fast >/dev/null',
+    '{ "$2" packages/cli/build-sea.mjs --out "$1/sea" && "$2" scripts/package-deb.mjs --sea "$1/sea" --out "$1" --fast; } >"$1/build.log" 2>&1 || { cat "$1/build.log" >&2; exit 1; }',
   ].join('\n');
   execFileSync('flock', ['--timeout', '300', join(base, '.lock'), 'sh', '-c', script, 'sh', dir, process.execPath], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   // Packages of earlier checkout states are of no further use.
