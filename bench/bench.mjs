@@ -3,10 +3,11 @@
 // Usage: bench/run   (after the README's set-up; needs openssl, golang-cfssl)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { executableStartup } from './executable-startup.mjs';
 import { fmt, measure, measureSideBySide, pairedRatio, ratioChart, stats, timeShell } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -199,35 +200,12 @@ chart.push({ label: 'user list (empty) ÷ node -e 0', ratio: pairedRatio(list, s
 verdict('`dockauth --version` ÷ `node -e 0`', pairedRatio(version, startFloor), 1.3);
 verdict('`dockauth user list` ÷ `node -e 0`', pairedRatio(list, startFloor), 1.3);
 
-// 5a. The single executable -------------------------------------------------------------------------
-// The file the Debian package installs as /usr/bin/dockauth (bench/run builds it into build/sea),
-// next to the checkout's launcher: the same bundle and code cache, read from inside the executable.
-const executable = join(root, 'build/sea/dockauth');
-if (existsSync(executable)) {
-  log('\n5a. The single executable');
-  const seaState = join(work, 'sea-state');
-  sh(`${executable} --dir ${seaState} ca init -y`);
-  const seaOut = join(work, 'sea-out');
-  const [seaFloor, launcherAdd, seaAdd, launcherVersion, seaVersion] = measureSideBySide(RUNS * 3, [
-    () => `${node} -e 0`,
-    (i) => `${dockauth} --dir ${seaState} user add launcher${i + 10} --out ${seaOut} -y`,
-    (i) => `${executable} --dir ${seaState} user add sea${i + 10} --out ${seaOut} -y`,
-    () => `${dockauth} --version`,
-    () => `${executable} --version`,
-  ]);
-  table('5a. The single executable (the package\'s /usr/bin/dockauth) next to the checkout\'s launcher', [
-    ['`node -e 0`', seaFloor],
-    ['`node packages/cli/bin/dockauth.js user add NAME --out DIR` (ecdsa-p256)', launcherAdd],
-    ['`build/sea/dockauth user add NAME --out DIR` (ecdsa-p256)', seaAdd],
-    ['`node packages/cli/bin/dockauth.js --version`', launcherVersion],
-    ['`build/sea/dockauth --version`', seaVersion],
-  ]);
-  chart.push({ label: 'executable: user add ÷ node -e 0', ratio: pairedRatio(seaAdd, seaFloor), target: 1.5 });
-  verdict('the executable\'s `user add` (ecdsa-p256) ÷ `node -e 0`', pairedRatio(seaAdd, seaFloor), 1.5);
-  sections.push(`- the executable's \`user add\` ÷ the launcher's: **${pairedRatio(seaAdd, launcherAdd).toFixed(2)}×**`);
-} else {
-  sections.push('### 5a. The single executable\n\nSkipped: build/sea/dockauth is not built (`pnpm build:executable`).');
-}
+// 5a. The single executable (bench/executable-startup.mjs) ---------------------------------------
+log('\n5a. The single executable');
+const sea = executableStartup({ work, runs: RUNS * 3 });
+sections.push(sea.markdown);
+if (sea.ratio !== undefined) chart.push({ label: 'executable: user add ÷ node -e 0', ratio: sea.ratio, target: 1.5 });
+log(sea.markdown);
 
 // 6. Scale ------------------------------------------------------------------------------------------
 log('\n6. Scale');
