@@ -53,7 +53,7 @@ _dockauth_options() {
     'gateway') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'gateway issue') words='--within -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'gateway serve') words='--listen --upstream --tls-dir --client-dir --policy --audit --audit-stdout --audit-failure --docker-socket --plugin-owners -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
-    'doctor') words='--daemon-json --socket --plugin-socket --policy --docker-group --profile-root -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'doctor') words='--daemon-json --socket --plugin-socket --gateway --policy --docker-group --profile-root -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
   esac
   printf '%s\n' "$words"
 }
@@ -205,6 +205,7 @@ _dockauth_option_value() {
     'doctor --daemon-json') kind='file' ;;
     'doctor --socket') kind='file' ;;
     'doctor --plugin-socket') kind='file' ;;
+    'doctor --gateway') kind='none' ;;
     'doctor --policy') kind='file' ;;
     'doctor --docker-group') kind='none' ;;
     'doctor --profile-root') kind='dir' ;;

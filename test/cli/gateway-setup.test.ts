@@ -70,6 +70,21 @@ describe('the gateway layout: its certificate, daemon.json, the units', () => {
     expect(snapshotTree(temp.dir)).toEqual(before);
   });
 
+  test('doctor checks the gateway layout: its certificate, something answering, dockerd on loopback only', () => {
+    const daemonJson = join(temp.dir, 'exposed.json');
+    writeFileSync(daemonJson, JSON.stringify({ hosts: ['unix:///var/run/docker.sock', 'tcp://0.0.0.0:2376'] }));
+    const findings = (): Array<Record<string, string>> => (dockauth(['--dir', state, '--json', 'doctor', '--daemon-json', daemonJson, '--gateway', 'tcp://127.0.0.1:1', '--plugin-socket', join(temp.dir, 'none.sock'), '--socket', join(temp.dir, 'none.sock')]).json as { findings: Array<Record<string, string>> }).findings;
+    const gateway = findings().filter((finding) => (finding.check ?? '').startsWith('gateway'));
+    expect(gateway).toEqual(expect.arrayContaining([
+      expect.objectContaining({ check: 'gateway certificate', severity: 'ok' }),
+      expect.objectContaining({ check: 'gateway layout', severity: 'error', message: expect.stringContaining('tcp://0.0.0.0:2376') }),
+      expect.objectContaining({ check: 'gateway', severity: 'error', fix: 'systemctl enable --now dockauth-gateway.service' }),
+    ]));
+    expect(run('user', 'revoke', 'dockauth-gateway', '--docker-socket', 'none').status).toBe(0);
+    expect(findings()).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'gateway certificate', severity: 'error', fix: 'dockauth gateway issue' })]));
+    expect(run('gateway', 'issue').json.changed).toBe(true);
+  });
+
   test('gateway serve says what is missing, and exits 2', () => {
     const result = dockauth(['--dir', state, 'gateway', 'serve', '--tls-dir', join(temp.dir, 'nowhere'), '--listen', 'tcp://127.0.0.1:1']);
     expect(result.status).toBe(2);

@@ -275,10 +275,11 @@ Examples:
   addGatewayCommands(program, action as ActionFactory);
 
   program.command('doctor')
-    .description('check the setup: CA, certificates and CRL, daemon.json, the plugin and its policy, profile.d, users\' keys, the docker socket and group, the engine\'s known plugin bypasses')
+    .description('check the setup: CA, certificates and CRL, daemon.json, the plugin and its policy, the gateway, profile.d, users\' keys, the docker socket and group, the engine\'s known plugin bypasses')
     .option('--daemon-json <PATH>', 'the daemon configuration file', '/etc/docker/daemon.json')
     .option('--socket <PATH>', 'the local docker socket', '/var/run/docker.sock')
     .option('--plugin-socket <PATH>', 'where dockerd finds the authorization plugin', '/run/docker/plugins/dockauth.sock')
+    .option('--gateway <ADDRESS>', 'where the gateway answers, in the gateway layout', 'tcp://127.0.0.1:2376')
     .option('--policy <FILE>', 'the plugin\'s policy (default: DIR/policy.yaml)')
     .option('--docker-group <NAME>', 'the group dockerd gives its socket to', 'docker')
     .option('--profile-root <DIR>', 'check the login snippets of the system mounted at DIR (an image, a chroot)', '/')

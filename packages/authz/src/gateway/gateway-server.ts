@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, createServer, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -14,7 +15,7 @@ import { loadPolicyFile, PolicyWatcher } from '../engine/policy-file.js';
 import { matchRoute } from '../engine/routes.js';
 import { parseRequestUri } from '../decode/request-path.js';
 import { realHostPaths, RootOwnedPathCache, SystemAccounts } from '../host.js';
-import { MAX_AUTHZ_REQUEST_BYTES } from '../protocol/fair-scheduling.js';
+import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, SMALL_AUTHZ_REQUEST_BYTES } from '../protocol/fair-scheduling.js';
 import { judge, type GatewayJudgement } from './gateway-decision.js';
 import { GatewayOwnerRecords } from './gateway-records.js';
 import { LoadArchiveCheck } from './load-archive.js';
@@ -57,7 +58,9 @@ export interface RunningGateway {
 
 /** Bodies of routes that read none are read only this far: anything there is refused anyway. */
 const SMALL_BODY = 64 * 1024;
-const notFound = (target: string | undefined): string => `No such ${target}`;
+/** dockerd's words for each kind of object it cannot find. */
+const NOT_FOUND: Record<string, string> = { container: 'No such container', exec: 'No such exec instance', image: 'No such image', volume: 'No such volume', network: 'No such network' };
+const notFound = (target: string): string => NOT_FOUND[target] ?? `No such ${target}`;
 
 /**
  * The front door users' docker CLI talks to: the same certificates and address as
@@ -96,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   }, options.log);
 
+  const queue = new PerKeyQueue();
   const audited = async (decision: Decision): Promise<boolean> => {
     try {
       await audit.append(auditRecord(decision, new Date()));
@@ -130,8 +134,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const route = routeKind(request);
     const body = route === 'stream' ? undefined : await readBody(request, route === 'json' ? MAX_AUTHZ_REQUEST_BYTES : SMALL_BODY);
-    if (body === null) return answer(response, 413, `authorization denied by dockauth: the request body is over what dockauth judges (${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB): send a smaller body`);
-    const judged = await decideFor(request, body);
+    if (body === null) {
+      const message = `the request body is over what dockauth judges (${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB): send a smaller body (a long environment belongs in a file in your home, mounted)`;
+      const peer = peerOf(request.socket as TLSSocket);
+      await audited({ id: randomUUID(), allow: false, message, user: peer.commonName ?? '', serial: null, method: request.method ?? '', endpoint: request.url ?? '', action: 'unknown', rule: 'request size', policySha256: watcher.get()?.sha256 ?? null, decidedBy: 'gateway' });
+      request.destroy();
+      return answer(response, 413, `authorization denied by dockauth: ${message}`);
+    }
+    // As in the plugin: one user's large requests are judged one at a time, never in front of everyone else's.
+    const judged = body !== undefined && body.length > SMALL_AUTHZ_REQUEST_BYTES
+      ? await queue.run(peerOf(request.socket as TLSSocket).commonName ?? '', () => decideFor(request, body))
+      : await decideFor(request, body);
     if (!judged.decision.allow || !judged.forward) {
       const { status, message } = refusal(judged);
       request.resume();

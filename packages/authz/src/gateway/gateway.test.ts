@@ -6,6 +6,7 @@ import { makeTempDir } from '../../../../test/support/temp.js';
 import { parseGoJson } from '../decode/go-json.js';
 import { decide, type DecisionInputs } from '../engine/decide.js';
 import { effectiveRules } from '../engine/effective-rules.js';
+import { loadPolicyFile } from '../engine/policy-file.js';
 import { relayKey, signRelay } from '../engine/relayed-identity.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
 import { encodeBody } from './canonical-json.js';
@@ -116,6 +117,17 @@ describe('the plugin behind the gateway', () => {
     const decision = await decide(make(), inputs({ gatewayCertificate: gatewayDer(), relayKey: key }));
     expect(decision.allow).toBe(false);
     expect(decision.message).toMatch(message);
+  });
+
+  test('docker events and docker load pass only through the gateway: straight to dockerd they are refused, saying why', async () => {
+    // The bundled policy allows both.
+    const bundled = { policy: loadPolicyFile(join(process.cwd(), 'templates', 'policy.yaml')), gatewayCertificate: gatewayDer(), relayKey: key };
+    const direct = await decide({ ...relayed(bobPem, {}, '/v1.41/events'), user: 'bob' }, inputs(bundled));
+    expect(direct).toMatchObject({ allow: false, message: expect.stringContaining('only through the dockauth gateway') });
+    const relayedEvents = await decide(relayed(gatewayPem, named('/v1.41/events'), '/v1.41/events'), inputs(bundled));
+    expect(relayedEvents).toMatchObject({ allow: true, user: 'bob', via: 'gateway' });
+    const load = await decide({ ...relayed(bobPem, {}, '/v1.41/images/load'), method: 'POST', user: 'bob' }, inputs(bundled));
+    expect(load).toMatchObject({ allow: false, message: expect.stringContaining('only through the dockauth gateway') });
   });
 
   test('without --gateway-certificate the gateway\'s certificate is just a name with no account', async () => {

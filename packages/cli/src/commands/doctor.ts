@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
@@ -6,6 +7,8 @@ import { checkDaemonJson } from '../doctor/daemon-json-check.js';
 import { checkDockerSocket } from '../doctor/docker-socket-check.js';
 import type { Finding } from '../doctor/finding.js';
 import { checkPlugin, checkPolicy, DEFAULT_PLUGIN_SOCKET } from '../doctor/plugin-check.js';
+import { checkGateway } from '../doctor/gateway-check.js';
+import { tcpAddress } from './gateway.js';
 import { checkProfileD } from '../doctor/profile-d-check.js';
 import { checkUsers } from '../doctor/user-files-check.js';
 import { checkEngine } from './doctor-engine.js';
@@ -22,6 +25,18 @@ export interface DoctorOptions extends GlobalOptions {
   dockerGroup?: string;
   /** The file system whose profile.d is checked (default "/"). */
   profileRoot?: string;
+  /** Where the gateway answers, in the gateway layout. */
+  gateway?: string;
+}
+
+/** dockerd's hosts from daemon.json, when it can be read (its own check reports when not). */
+function daemonHosts(path: string): string[] | undefined {
+  try {
+    const hosts = (JSON.parse(readFileSync(path, 'utf8')) as { hosts?: unknown }).hosts;
+    return Array.isArray(hosts) ? hosts.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every check, in the order a sysadmin would fix things; each finding carries its fix. */
@@ -36,6 +51,7 @@ async function runChecks(context: Context, options: DoctorOptions, findings: Fin
     checkDaemonJson(context, options.daemonJson, store, findings);
     checkPolicy(options.policy ?? join(context.dir, 'policy.yaml'), findings);
     await checkPlugin(options.pluginSocket ?? DEFAULT_PLUGIN_SOCKET, findings);
+    await checkGateway(context.dir, store, daemonHosts(options.daemonJson), tcpAddress(options.gateway ?? 'tcp://127.0.0.1:2376', '--gateway'), findings);
     checkProfileD({ root: options.profileRoot ?? '/' }, findings);
     if (store) checkUsers(store, findings);
     socketExists = checkDockerSocket(options.socket, options.dockerGroup ?? 'docker', findings);
