@@ -2,6 +2,20 @@ import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync
 import { dirname } from 'node:path';
 import type { OwnerJournal, OwnerRecord } from './engine/owner-records.js';
 
+/** The journal's lines; a line cut short by a crash (or still being written) is skipped. */
+export function parseOwnerJournal(text: string): OwnerRecord[] {
+  const records: OwnerRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      records.push(JSON.parse(line) as OwnerRecord);
+    } catch {
+      // cut short
+    }
+  }
+  return records;
+}
+
 /**
  * The ownership records in an append-only file beside dockerd's own state, so they outlive
  * plugin restarts: one JSON line per record, compacted when loaded. A line cut short by a
@@ -17,16 +31,7 @@ export class OwnerJournalFile implements OwnerJournal {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`failed to read the ownership records ${this.path}: ${(error as Error).message}`);
     }
-    const records: OwnerRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      try {
-        records.push(JSON.parse(line) as OwnerRecord);
-      } catch {
-        // cut short by a crash
-      }
-    }
-    return records;
+    return parseOwnerJournal(text);
   }
 
   append(record: OwnerRecord): void {

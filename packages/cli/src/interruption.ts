@@ -55,3 +55,16 @@ export async function uninterrupted<T>(work: () => Promise<T>): Promise<T> {
 export function crashPoint(name: string): void {
   if (process.env.DOCKAUTH_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
+
+/** Resolves at the first SIGTERM or SIGINT: how the long-running services (plugin, gateway) are stopped. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      done();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { OwnerRecords, type OwnedKind, type OwnerJournal, type OwnerRecord } from '../engine/owner-records.js';
+import { parseOwnerJournal } from '../owner-journal.js';
 
 /** The plugin's journal as read at one moment: never written from here (the plugin owns the file). */
 class Snapshot implements OwnerJournal {
@@ -9,19 +10,6 @@ class Snapshot implements OwnerJournal {
   }
   append(): void {}
   rewrite(): void {}
-}
-
-function parseJournal(text: string): OwnerRecord[] {
-  const records: OwnerRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    try {
-      records.push(JSON.parse(line) as OwnerRecord);
-    } catch {
-      // a line being written, or cut short by a crash
-    }
-  }
-  return records;
 }
 
 /**
@@ -60,7 +48,7 @@ export class GatewayOwnerRecords extends OwnerRecords {
       const status = await stat(this.pluginJournal);
       const version = `${status.ino}:${status.size}:${status.mtimeMs}`;
       if (version === this.seen) return;
-      this.followed = new OwnerRecords(new Snapshot(parseJournal(await readFile(this.pluginJournal, 'utf8'))));
+      this.followed = new OwnerRecords(new Snapshot(parseOwnerJournal(await readFile(this.pluginJournal, 'utf8'))));
       this.seen = version;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -7,6 +7,7 @@ import { applyPlan } from '../apply/apply-plan.js';
 import type { Change } from '../apply/plan.js';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { untilStopped } from '../interruption.js';
 import { missingDirectories } from '../apply/missing-directories.js';
 
 export const POLICY_FILE = 'policy.yaml';
@@ -80,15 +81,7 @@ export async function authzServeCommand(context: Context, options: AuthzServeOpt
     gatewayCertificatePath: options.gatewayCertificate === undefined ? undefined : resolve(options.gatewayCertificate),
     log: (line) => process.stderr.write(`dockauth authz: ${line}\n`),
   });
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      done();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopped();
   await plugin.close();
   return { changed: false, stopped: true };
 }

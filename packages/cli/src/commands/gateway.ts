@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '@dockauth/ca';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { untilStopped } from '../interruption.js';
 import { onboardUsers, reportOutcomes } from '../onboarding.js';
 import { daysOption, openStore } from '../store-access.js';
 import { POLICY_FILE } from './authz.js';
@@ -90,15 +91,7 @@ export async function gatewayServeCommand(context: Context, options: GatewayServ
     pluginOwners: resolve(options.pluginOwners),
     log: (line) => process.stderr.write(`dockauth gateway: ${line}\n`),
   });
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      done();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopped();
   await gateway.close();
   return { changed: false, stopped: true };
 }

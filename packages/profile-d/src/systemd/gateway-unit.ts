@@ -1,4 +1,4 @@
-import type { UnitInput } from './units.js';
+import { SERVICE_SANDBOX, type UnitInput } from './units.js';
 
 export const GATEWAY_SERVICE = 'dockauth-gateway.service';
 
@@ -28,12 +28,7 @@ export function gatewayServiceUnit(input: GatewayUnitInput): string {
     `ExecStart=${input.exec} gateway serve --dir ${input.dir} --listen ${input.listen} --upstream ${input.upstream}`,
     'Restart=always',
     'RestartSec=1s',
-    'NoNewPrivileges=yes',
-    'PrivateTmp=yes',
-    'ProtectSystem=full',
-    'ProtectHome=read-only',
-    'LogsDirectory=dockauth',
-    'StateDirectory=dockauth',
+    ...SERVICE_SANDBOX,
     '',
     '[Install]',
     'WantedBy=multi-user.target',

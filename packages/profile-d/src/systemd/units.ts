@@ -12,6 +12,13 @@ export const AUTHZ_SOCKET_PATH = '/run/docker/plugins/dockauth.sock';
 export const RENEW_SERVICE = 'dockauth-renew.service';
 export const RENEW_TIMER = 'dockauth-renew.timer';
 
+/**
+ * What the plugin and the gateway may touch: homes read-only (bind sources are looked at, never
+ * written), /var/log/dockauth for the audit log, /var/lib/dockauth for who made which container,
+ * volume and network (kept across restarts).
+ */
+export const SERVICE_SANDBOX = ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=full', 'ProtectHome=read-only', 'LogsDirectory=dockauth', 'StateDirectory=dockauth'];
+
 const header = (what: string): string[] => [`# ${what}`, '# Written by `dockauth systemd`; edits are lost when it runs again.'];
 
 /**
@@ -63,13 +70,7 @@ export function authzServiceUnit(input: UnitInput & { gatewayCertificate?: strin
     'Restart=always',
     // dockerd's requests wait in the socket's queue meanwhile: restart soon.
     'RestartSec=200ms',
-    'NoNewPrivileges=yes',
-    'PrivateTmp=yes',
-    'ProtectSystem=full',
-    'ProtectHome=read-only',
-    'LogsDirectory=dockauth',
-    // /var/lib/dockauth: who made which container, volume and network, kept across restarts.
-    'StateDirectory=dockauth',
+    ...SERVICE_SANDBOX,
     '',
     '[Install]',
     // Wanted, not Required: a Requires= would stop dockerd whenever the plugin stops.
