@@ -5,9 +5,11 @@ export type IdentityResult =
   | { ok: true; serial: string; groups: string[] }
   | { ok: false; serial: string | null; reason: string };
 
-/** The inventory, as far as the identity check needs it (a CaStore opened read-only). */
+/** The inventory, as far as the identity check needs it (a CertificateStatusSource). */
 export interface Inventory {
   find(serial: string): CertificateRecord | undefined;
+  /** Why no certificate can be trusted now (a shared inventory lost past `graceMs`): every TLS user is denied. */
+  unavailable?(graceMs: number, now: Date): string | undefined;
 }
 
 /** Parsed peer certificates by PEM: the same user presents the same one on every request. */
@@ -34,7 +36,9 @@ function parseLeaf(pem: string): { serial: string; der: Buffer } | null {
  * exactly this user, byte for byte, and not revoked — the inventory is read on
  * every request, so a revocation counts from the next one.
  */
-export function checkIdentity(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date = new Date()): IdentityResult {
+export function checkIdentity(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date = new Date(), graceMs = 0): IdentityResult {
+  const unavailable = inventory.unavailable?.(graceMs, now);
+  if (unavailable) return { ok: false, serial: null, reason: unavailable };
   const key = `${user}\n${peerCertificates[0] ?? ''}`;
   const cached = verdicts.get(inventory)?.get(key);
   if (cached && now.getTime() - cached.at >= 0 && now.getTime() - cached.at < VERDICT_TTL_MS) return cached.result;

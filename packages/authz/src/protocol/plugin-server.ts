@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { dirname } from 'node:path';
-import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
+import { openCertificateStatusSource } from '../certificate-status/certificate-status-source.js';
 import { DockerSocketLookup } from '../docker-client.js';
 import { decide, oversizeDecision, type Decision } from '../engine/decide.js';
 import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, SMALL_AUTHZ_REQUEST_BYTES, peekCertificate, peekRequest } from './fair-scheduling.js';
@@ -27,8 +27,11 @@ export interface PluginOptions {
    * made while the plugin restarts wait in its queue rather than fail.
    */
   inheritedFd?: number;
-  /** The CA state directory (read-only: the inventory for identity and revocation). */
+  /** The CA state directory (read-only: the inventory for identity and revocation, embedded or shared). */
   stateDir: string;
+  /** For tests: how often a shared inventory's connection is checked, and retried. */
+  inventoryHeartbeatMs?: number;
+  inventoryRetryMs?: number;
   policyPath: string;
   /** Audit file; undefined for none. */
   auditPath: string | undefined;
@@ -91,12 +94,12 @@ async function listen(http: ReturnType<typeof createPluginHttpServer>, options: 
  */
 export async function startPlugin(options: PluginOptions): Promise<RunningPlugin> {
   const watcher = new PolicyWatcher(options.policyPath, loadPolicyFile(options.policyPath), options.log);
-  const store = await CaStore.open(options.stateDir, { readonly: true });
+  const certificates = await openCertificateStatusSource(options.stateDir, { log: options.log, heartbeatMs: options.inventoryHeartbeatMs, retryMs: options.inventoryRetryMs });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
   const records = new OwnerRecords(options.ownersPath ? new OwnerJournalFile(options.ownersPath) : undefined);
   const inputs = {
-    inventory: store,
+    inventory: certificates,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
     paths: new RootOwnedPathCache(options.paths ?? realHostPaths),
@@ -174,7 +177,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     where = await listen(http, options);
   } catch (error) {
     audit.close();
-    store.close();
+    await certificates.close();
     throw error;
   }
   const onHangup = (): void => audit.reopen();
@@ -186,7 +189,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       process.off('SIGHUP', onHangup);
       await http.close();
       audit.close();
-      store.close();
+      await certificates.close();
     },
   };
 }

@@ -9,7 +9,9 @@ import type { RevocationReason } from '../revocation-reason.js';
 import { normalizeSerial } from '../serial.js';
 import { createFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
-import { Inventory } from './inventory.js';
+import type { InventoryBackend, InventoryWrites, ListFilter } from './inventory-backend.js';
+import { INVENTORY_CONFIG_FILE, inventoryConfigText, readInventoryConfig, type InventoryConfig } from './inventory-config.js';
+import { SqliteInventory } from './sqlite-inventory.js';
 import { Issuance, type ClientRequest, type CsrRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
 import { assertPrivateDirectory } from './permissions.js';
 import { recordBase } from './record-base.js';
@@ -24,6 +26,8 @@ export const STORE_FILES = {
   caCertificate: 'ca.pem',
   caKey: 'ca-key.pem',
   inventory: 'inventory.db',
+  /** Present when the inventory is shared on PostgreSQL (inventory-config.ts). */
+  inventoryConfig: INVENTORY_CONFIG_FILE,
   crl: 'crl.pem',
 } as const;
 
@@ -53,7 +57,7 @@ export class CaStore {
   private constructor(
     readonly dir: string,
     readonly caCertificatePem: string,
-    private readonly inventory: Inventory,
+    private readonly inventory: InventoryBackend,
     options: CaStoreOptions,
   ) {
     const paths = CaStore.paths(dir);
@@ -76,6 +80,7 @@ export class CaStore {
       caCertificate: join(root, STORE_FILES.caCertificate),
       caKey: join(root, STORE_FILES.caKey),
       inventory: join(root, STORE_FILES.inventory),
+      inventoryConfig: join(root, STORE_FILES.inventoryConfig),
       crl: join(root, STORE_FILES.crl),
     };
   }
@@ -84,23 +89,34 @@ export class CaStore {
     return existsSync(CaStore.paths(dir).caCertificate);
   }
 
+  /** Where the inventory of a state directory lives: the shared database, or the embedded file. */
+  static inventoryOf(dir: string): { kind: 'postgres'; config: InventoryConfig } | { kind: 'sqlite'; path: string } {
+    const paths = CaStore.paths(dir);
+    if (existsSync(paths.inventoryConfig)) return { kind: 'postgres', config: readInventoryConfig(paths.inventoryConfig) };
+    return { kind: 'sqlite', path: paths.inventory };
+  }
+
   /**
    * Makes the state directory (0700) and installs the CA in it, unless a CA is
-   * already there: then nothing is touched and `created` is false.
+   * already there: then nothing is touched and `created` is false. With `shared`,
+   * the inventory is that PostgreSQL database (which must not hold a CA yet).
    */
-  static async initialize(dir: string, material: CaMaterial, options: CaStoreOptions = {}): Promise<{ store: CaStore; created: boolean }> {
+  static async initialize(dir: string, material: CaMaterial, options: CaStoreOptions & { shared?: InventoryConfig } = {}): Promise<{ store: CaStore; created: boolean }> {
     const paths = CaStore.paths(dir);
     const certificate = parseCertificatePem(material.certificatePem, 'of the new CA');
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     assertPrivateDirectory(dir);
-    const inventory = Inventory.create(paths.inventory);
+    const shared = options.shared ? await connectShared(options.shared) : undefined;
+    const inventory: InventoryBackend = shared ?? SqliteInventory.create(paths.inventory);
     const now = (options.clock ?? (() => new Date()))();
-    const created = inventory.transaction(() => {
+    const install = async (tx: InventoryWrites): Promise<boolean> => {
       if (existsSync(paths.caCertificate)) return false;
+      if (options.shared) await assertNoCaYet(tx, inventory.where, dir);
       // The key first: a ca.pem without its key would look like a usable CA.
       createFileAtomic(paths.caKey, material.privateKeyPem, 0o600);
+      if (options.shared) createFileAtomic(paths.inventoryConfig, inventoryConfigText(options.shared), 0o600);
       createFileAtomic(paths.caCertificate, material.certificatePem, 0o644);
-      inventory.insert({
+      await tx.insert({
         ...recordBase({ ...certificate, pem: certificate.pem }, material.keyType, now),
         profile: 'ca',
         user: null,
@@ -110,9 +126,51 @@ export class CaStore {
         destination: null,
       });
       return true;
-    });
+    };
+    let created: boolean;
+    try {
+      created = shared ? await shared.exclusive(install) : await inventory.transaction(install);
+    } catch (error) {
+      await inventory.close();
+      throw error;
+    }
     const caPem = readFileSync(paths.caCertificate, 'utf8');
     return { store: new CaStore(resolve(dir), caPem, inventory, options), created };
+  }
+
+  /**
+   * Joins a host to a shared inventory without the CA key (a docker host, a login
+   * node): ca.pem comes from the inventory's own CA record, beside inventory.json.
+   */
+  static async join(dir: string, shared: InventoryConfig, options: CaStoreOptions = {}): Promise<{ store: CaStore; created: boolean }> {
+    const paths = CaStore.paths(dir);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    assertPrivateDirectory(dir);
+    const inventory = await connectShared(shared, { readonly: true });
+    try {
+      const ca = (await inventory.list({ profile: 'ca' })).at(-1);
+      if (!ca) {
+        throw new InputError(`failed to join the inventory ${inventory.where}: it holds no CA yet`, {
+          hint: `make the CA on the CA host first: dockauth ca init --inventory ${shared.url}`,
+        });
+      }
+      let created = false;
+      if (existsSync(paths.caCertificate)) {
+        if (readFileSync(paths.caCertificate, 'utf8') !== ca.certificatePem) {
+          throw new InputError(`failed to join the inventory ${inventory.where}: ${paths.caCertificate} is another CA`, {
+            hint: 'use a state directory of its own (--dir) for the shared CA',
+          });
+        }
+      } else {
+        createFileAtomic(paths.inventoryConfig, inventoryConfigText(shared), 0o600);
+        createFileAtomic(paths.caCertificate, ca.certificatePem, 0o644);
+        created = true;
+      }
+      return { store: new CaStore(resolve(dir), ca.certificatePem, inventory, { ...options, readonly: true }), created };
+    } catch (error) {
+      await inventory.close();
+      throw error;
+    }
   }
 
   /** Opens an existing store; a missing or unsafe one is an InputError that says how to fix it. */
@@ -124,37 +182,52 @@ export class CaStore {
         hint: `make one with: dockauth ca init --dir ${dir}`,
       });
     }
-    if (!existsSync(paths.inventory)) {
+    const location = CaStore.inventoryOf(dir);
+    if (location.kind === 'sqlite' && !existsSync(paths.inventory)) {
       throw new InputError(`failed to open CA store ${resolve(dir)}: the inventory ${paths.inventory} is missing`, {
         hint: 'restore it from your backup; dockauth never starts an empty inventory beside an existing CA',
       });
     }
     const caPem = readFileSync(paths.caCertificate, 'utf8');
-    const inventory = Inventory.open(paths.inventory, { readonly: options.readonly });
+    const inventory =
+      location.kind === 'postgres'
+        ? await connectShared(location.config, { readonly: options.readonly })
+        : SqliteInventory.open(paths.inventory, { readonly: options.readonly });
     return new CaStore(resolve(dir), caPem, inventory, options);
   }
 
-  close(): void {
-    this.inventory.close();
+  /** Where the inventory is, for messages: a file path or a database URL (never its password). */
+  get inventoryWhere(): string {
+    return this.inventory.where;
+  }
+
+  /** True when this store shares its inventory on PostgreSQL. */
+  get shared(): boolean {
+    return !(this.inventory instanceof SqliteInventory);
+  }
+
+  /** Never rejects. */
+  close(): Promise<void> {
+    return this.inventory.close();
   }
 
   // The queries.
 
-  find(serial: string): CertificateRecord | undefined {
+  find(serial: string): Promise<CertificateRecord | undefined> {
     return this.inventory.find(normalizeSerial(serial));
   }
 
   /** A user's client certificates, newest expiry first. */
-  certificatesOf(user: string): CertificateRecord[] {
+  certificatesOf(user: string): Promise<CertificateRecord[]> {
     return this.inventory.byUser(user);
   }
 
-  list(filter: { profile?: CertificateRecord['profile']; status?: CertificateRecord['status'] } = {}): CertificateRecord[] {
+  list(filter: ListFilter = {}): Promise<CertificateRecord[]> {
     return this.inventory.list(filter);
   }
 
   /** How many certificates the inventory holds (optionally: with this status), without loading them. */
-  count(filter: { status?: CertificateRecord['status'] } = {}): number {
+  count(filter: Pick<ListFilter, 'status'> = {}): Promise<number> {
     return this.inventory.count(filter);
   }
 
@@ -207,9 +280,9 @@ export class CaStore {
   }
 
   /** Revokes every still-valid client certificate of a user and publishes a new CRL. */
-  revokeUser(user: string, reason: RevocationReason = 'unspecified'): Promise<Revocation> {
+  async revokeUser(user: string, reason: RevocationReason = 'unspecified'): Promise<Revocation> {
     validateLoginName(user);
-    const serials = this.certificatesOf(user)
+    const serials = (await this.certificatesOf(user))
       .filter((record) => record.status === 'valid')
       .map((record) => record.serial);
     return this.revoker.revokeSerials(serials, reason);
@@ -221,5 +294,20 @@ export class CaStore {
 
   publishCrl(): Promise<string> {
     return this.revoker.publishCrl();
+  }
+}
+
+async function connectShared(config: InventoryConfig, options: { readonly?: boolean } = {}) {
+  const { PostgresInventory } = await import('./postgres-inventory.js');
+  return PostgresInventory.connect(config, options);
+}
+
+/** One CA per shared inventory: a second CA host must join, not start a CA of its own. */
+async function assertNoCaYet(tx: InventoryWrites, where: string, dir: string): Promise<void> {
+  const ca = (await tx.list({ profile: 'ca' })).at(-1);
+  if (ca) {
+    throw new InputError(`failed to make a CA in ${where}: it already holds the CA "${ca.subject}"`, {
+      hint: `to use it from this host without its key: dockauth ca init --join --inventory URL --dir ${dir}`,
+    });
   }
 }

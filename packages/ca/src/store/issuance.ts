@@ -12,7 +12,7 @@ import { randomSerial } from '../serial.js';
 import type { SubjectFields } from '../subject.js';
 import { computeValidity, daysToMs } from '../validity.js';
 import type { CertificateRecord } from './certificate-record.js';
-import { SerialTakenError, type Inventory } from './inventory.js';
+import type { InventoryBackend } from './inventory-backend.js';
 import { recordBase } from './record-base.js';
 
 export interface ClientRequest {
@@ -85,7 +85,7 @@ export interface SignedBatch {
  */
 export class Issuance {
   constructor(
-    private readonly inventory: Inventory,
+    private readonly inventory: InventoryBackend,
     private readonly issuer: () => Promise<Issuer>,
     private readonly caNotAfter: () => Date,
     private readonly dir: string,
@@ -222,28 +222,22 @@ export class Issuance {
     let pending = items;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
-      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
+      const taken = new Set(await this.recordAll(pending.map((item) => item.issued)));
       pending = pending.filter((item) => taken.has(item.issued));
       for (const item of pending) item.issued = await this.sign(item.input);
     }
   }
 
   /** One durable commit for a whole batch; returns those whose serial was taken (not recorded). */
-  private recordAll(issued: readonly Issued[]): Issued[] {
+  private async recordAll(issued: readonly Issued[]): Promise<Issued[]> {
     try {
-      return this.inventory.transaction(() =>
-        issued.filter((item) => {
-          try {
-            this.inventory.insert(item.record);
-            return false;
-          } catch (error) {
-            if (error instanceof SerialTakenError) return true;
-            throw error;
-          }
-        }),
-      );
+      return await this.inventory.transaction(async (tx) => {
+        const taken: Issued[] = [];
+        for (const item of issued) if (!(await tx.insert(item.record))) taken.push(item);
+        return taken;
+      });
     } catch (error) {
-      throw new OperationError(`failed to record certificates in ${this.dir}: ${describeCause(error)}`, { cause: error });
+      throw new OperationError(`failed to record certificates in ${this.inventory.where}: ${describeCause(error)}`, { cause: error });
     }
   }
 }

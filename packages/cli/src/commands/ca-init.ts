@@ -99,8 +99,8 @@ export async function caInitCommand(context: Context, options: CaInitOptions): P
   const exists = CaStore.exists(context.dir);
   if (exists && !options.force) {
     const store = await CaStore.open(context.dir, { passphrase });
-    const ca = describeCa(store);
-    store.close();
+    const ca = await describeCa(store);
+    await store.close();
     context.out.say(`A CA is already in ${context.dir} (${ca.subject}, valid until ${ca.notAfter}); nothing changed.`);
     context.out.say('  To replace it (old one kept as a backup): dockauth ca init --force');
     return { changed: false, dir: context.dir, ca };
@@ -116,8 +116,8 @@ export async function caInitCommand(context: Context, options: CaInitOptions): P
   }
   const backup = exists ? backUpExistingCa(context.dir, context.now()) : undefined;
   const { store, created } = await CaStore.initialize(context.dir, material, { passphrase });
-  const ca = describeCa(store);
-  store.close();
+  const ca = await describeCa(store);
+  await store.close();
   if (backup) context.out.say(`The previous CA was moved to ${backup}.`);
   context.out.say(`${material.origin === 'imported' ? 'Imported' : 'Made'} the CA "${ca.subject}" (${ca.keyType}) in ${context.dir}, valid until ${ca.notAfter}.`);
   context.out.say(`  certificate ${ca.certificate}`);

@@ -6,7 +6,7 @@ import { describeCa } from './describe.js';
 export async function caShowCommand(context: Context, options: GlobalOptions): Promise<CommandResult> {
   const store = await openStore(context, options);
   try {
-    const ca = describeCa(store);
+    const ca = await describeCa(store);
     const certificates = store.count();
     const revoked = store.count({ status: 'revoked' });
     context.out.say(`CA          ${ca.subject}`);
@@ -18,6 +18,6 @@ export async function caShowCommand(context: Context, options: GlobalOptions): P
     context.out.say(`inventory   ${certificates} certificates, ${revoked} revoked`);
     return { changed: false, dir: context.dir, ca, inventory: { certificates, revoked } };
   } finally {
-    store.close();
+    await store.close();
   }
 }

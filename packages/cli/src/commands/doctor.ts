@@ -30,14 +30,14 @@ async function runChecks(context: Context, options: DoctorOptions, findings: Fin
   let socketExists = false;
   try {
     if (store) {
-      checkExpiring(context, store, findings);
-      checkCrl(context, store, findings);
+      await checkExpiring(context, store, findings);
+      await checkCrl(context, store, findings);
     }
     checkDaemonJson(context, options.daemonJson, store, findings);
     checkPolicy(options.policy ?? join(context.dir, 'policy.yaml'), findings);
     await checkPlugin(options.pluginSocket ?? DEFAULT_PLUGIN_SOCKET, findings);
     checkProfileD({ root: options.profileRoot ?? '/' }, findings);
-    if (store) checkUsers(store, findings);
+    if (store) await checkUsers(store, findings);
     socketExists = checkDockerSocket(options.socket, options.dockerGroup ?? 'docker', findings);
   } finally {
     store?.close();

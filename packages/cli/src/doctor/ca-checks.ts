@@ -27,10 +27,10 @@ export async function checkCa(context: Context, options: { caPassphraseFile?: st
 }
 
 /** The newest valid certificate of the server and of each user: expired is an error, within 30 days a warning. */
-export function checkExpiring(context: Context, store: CaStore, findings: Finding[]): void {
+export async function checkExpiring(context: Context, store: CaStore, findings: Finding[]): Promise<void> {
   const now = context.now();
   const latest = new Map<string, CertificateRecord>();
-  for (const record of store.list({ status: 'valid' })) {
+  for (const record of await store.list({ status: 'valid' })) {
     if (record.profile === 'ca') continue;
     const key = record.profile === 'server' ? 'server' : `user ${record.user}`;
     const seen = latest.get(key);
@@ -49,10 +49,10 @@ export function checkExpiring(context: Context, store: CaStore, findings: Findin
  * The published CRL (DIR/crl.pem): whoever checks certificates against it refuses every one
  * once its nextUpdate has passed. None yet is fine while nothing was revoked.
  */
-export function checkCrl(context: Context, store: CaStore, findings: Finding[]): void {
+export async function checkCrl(context: Context, store: CaStore, findings: Finding[]): Promise<void> {
   const path = CaStore.paths(context.dir).crl;
   const pem = readPlainFile(path)?.toString('latin1');
-  const revoked = store.list({ status: 'revoked' }).length;
+  const revoked = await store.count({ status: 'revoked' });
   if (pem === undefined) {
     if (revoked > 0) findings.push({ severity: 'warning', check: 'crl', message: `${revoked} certificates are revoked but ${path} does not exist`, fix: 'dockauth crl' });
     return;
