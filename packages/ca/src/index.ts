@@ -36,7 +36,7 @@ export {
 export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
 export { SqliteInventory } from './store/sqlite-inventory.js';
 export type { InventoryBackend, InventoryReads, ListFilter } from './store/inventory-backend.js';
-export { INVENTORY_CONFIG_FILE, parseInventoryUrl, readInventoryConfig, redactUrl, type InventoryConfig } from './store/inventory-config.js';
+export { INVENTORY_CONFIG_FILE, inventoryPassword, parseInventoryUrl, readInventoryConfig, redactUrl, type InventoryConfig } from './store/inventory-config.js';
 export { followInventory } from './store/shared-inventory.js';
 export type { ChangeFeedHandlers, ChangeFeedOptions, InventoryChangeFeed } from './store/postgres-change-feed.js';
 export { writeFileAtomic, createFileAtomic, stageFile, commitStagedFile, discardStagedFile, removeLiveTemporaries, TEMPORARY_NAME } from './store/atomic-file.js';

@@ -71,9 +71,16 @@ Exit codes: 0 done (changed or not), 1 failed at run time, 2 bad usage or bad in
     .option('--import-cert <FILE>', 'adopt an existing CA certificate (PEM)')
     .option('--import-key <FILE>', 'and its key (PKCS#1, SEC1 or PKCS#8 PEM, optionally encrypted)')
     .option('--force', 'replace an existing CA (the old one is kept as a backup)')
+    .option('--inventory <URL>', 'share the inventory on PostgreSQL: postgres://USER@HOST:PORT/DB (no password in it)')
+    .option('--inventory-password-file <FILE>', 'the database password, in a file only root can read')
+    .option('--join', 'on a docker host or login node: use the shared inventory\'s CA, without its key')
     .addHelpText('after', `
 Examples:
   $ dockauth ca init --cn "Lab Docker CA"              ECDSA P-256 CA valid 10 years
+  $ dockauth ca init --inventory postgres://dockauth@db.example.org/dockauth --inventory-password-file /etc/dockauth/db.pass
+                                                       a fleet's CA host: the inventory in PostgreSQL
+  $ dockauth ca init --join --inventory postgres://dockauth_plugin@db.example.org/dockauth --inventory-password-file /etc/dockauth/db.pass
+                                                       a docker host: ca.pem from the shared inventory, no key
   $ dockauth ca init --csr ca-csr.json                 from a cfssl lab's ca-csr.json
   $ dockauth ca init --import-cert ca.pem --import-key ca-key.pem
                                                        keep a CA made with openssl or cfssl

@@ -201,6 +201,11 @@ export class CaStore {
     return this.inventory.where;
   }
 
+  /** For doctor: the inventory's schema version and whether this host's connection may change it. */
+  describeInventory(): Promise<{ schemaVersion: number; canWrite: boolean }> {
+    return this.inventory.describe();
+  }
+
   /** True when this store shares its inventory on PostgreSQL. */
   get shared(): boolean {
     return !(this.inventory instanceof SqliteInventory);

@@ -45,6 +45,8 @@ export interface InventoryBackend extends InventoryReads {
   /** Where the inventory lives, for messages (a path, or a URL without its password). */
   readonly where: string;
   transaction<T>(work: (tx: InventoryWrites) => Promise<T>): Promise<T>;
+  /** For doctor: the schema version, and whether this connection could change the inventory. */
+  describe(): Promise<{ schemaVersion: number; canWrite: boolean }>;
   /** Never rejects: closing is what a command does last. */
   close(): Promise<void>;
 }

@@ -34,6 +34,12 @@ export function parseInventoryUrl(text: string, where = '--inventory'): string {
       hint: 'drop it from the URL and put it in a private file (--inventory-password-file FILE, mode 0600) or DOCKAUTH_INVENTORY_PASSWORD',
     });
   }
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode !== null && sslmode !== 'verify-full' && sslmode !== 'disable') {
+    throw new InputError(`failed to read ${where}: sslmode=${sslmode} is not supported`, {
+      hint: 'use sslmode=verify-full (TLS, the server\'s certificate checked; sslrootcert=FILE for a private CA) or leave it out on a trusted network',
+    });
+  }
   if (url.pathname.length <= 1) throw new InputError(`failed to read ${where} ${text}: no database named`, { hint: 'end the URL with /DATABASE' });
   return text;
 }

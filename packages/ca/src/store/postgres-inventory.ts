@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { OperationError, describeCause, DockauthError } from '../errors.js';
 import type { CertificateRecord } from './certificate-record.js';
@@ -25,10 +26,26 @@ export function fromPgRow(row: Record<string, unknown>): CertificateRecord {
   });
 }
 
-/** Connection settings of a configured inventory (password resolved, never logged). */
+/**
+ * Connection settings of a configured inventory (password resolved, never logged). The URL
+ * is taken apart here rather than handed to node-postgres as a connection string, whose
+ * (empty) password would override the one from the password file. TLS to the database:
+ * ?sslmode=verify-full (with &sslrootcert=FILE for a private CA).
+ */
 export function poolConfig(config: InventoryConfig, env: NodeJS.ProcessEnv = process.env): pg.PoolConfig {
+  const url = new URL(config.url);
   const password = inventoryPassword(config, env);
-  return { connectionString: config.url, ...(password === undefined ? {} : { password }), connectionTimeoutMillis: 10_000 };
+  const sslmode = url.searchParams.get('sslmode');
+  const rootCert = url.searchParams.get('sslrootcert');
+  return {
+    host: decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')) || 'localhost',
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username) || undefined,
+    database: decodeURIComponent(url.pathname.slice(1)),
+    ...(password === undefined ? {} : { password }),
+    ...(sslmode === 'verify-full' ? { ssl: rootCert ? { ca: readFileSync(rootCert, 'utf8') } : true } : {}),
+    connectionTimeoutMillis: 10_000,
+  };
 }
 
 /** The queries, on a pool or inside one transaction's client. */
@@ -163,6 +180,14 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
       await (tx as PostgresWrites).advisoryLock(CA_CREATION_LOCK);
       return work(tx);
     });
+  }
+
+  async describe(): Promise<{ schemaVersion: number; canWrite: boolean }> {
+    const result = await this.pool.query(
+      `SELECT (SELECT max(version) FROM dockauth_schema) AS version,
+              has_table_privilege('certificates', 'INSERT') OR has_table_privilege('certificates', 'UPDATE') AS can_write`,
+    );
+    return { schemaVersion: Number(result.rows[0].version), canWrite: result.rows[0].can_write === true };
   }
 
   async close(): Promise<void> {

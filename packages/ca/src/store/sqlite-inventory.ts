@@ -143,6 +143,10 @@ export class SqliteInventory implements InventoryBackend {
     return result;
   }
 
+  async describe(): Promise<{ schemaVersion: number; canWrite: boolean }> {
+    return { schemaVersion: SCHEMA_VERSION, canWrite: !this.db.readonly };
+  }
+
   async find(serial: string): Promise<CertificateRecord | undefined> {
     return this.findNow(serial);
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CaStore, certificateState, crlDates, type CertificateRecord } from '@dockauth/ca';
 import type { Context } from '../context.js';
 import { formatDate, readPassphrase } from '../store-access.js';
@@ -10,8 +11,15 @@ export async function checkCa(context: Context, options: { caPassphraseFile?: st
   try {
     store = await CaStore.open(context.dir, { passphrase: readPassphrase(options) });
   } catch (error) {
-    findings.push({ severity: 'error', check: 'ca', message: (error as Error).message, fix: (error as { hint?: string }).hint });
+    const lost = /failed to reach the inventory/.test((error as Error).message);
+    const consequence = lost ? ' (a plugin on this host decides from memory for the policy\'s inventory.unreachable_grace, then denies every TLS user until it is back)' : '';
+    findings.push({ severity: 'error', check: lost ? 'inventory' : 'ca', message: `${(error as Error).message}${consequence}`, fix: (error as { hint?: string }).hint });
     return undefined;
+  }
+  if (store.shared) await checkSharedInventory(context, store, findings);
+  if (store.shared && !existsSync(CaStore.paths(context.dir).caKey)) {
+    findings.push({ severity: 'ok', check: 'ca', message: 'no CA key on this host (it joined the shared inventory; the CA host signs)' });
+    return store;
   }
   try {
     await store.assertCanSign();
@@ -24,6 +32,21 @@ export async function checkCa(context: Context, options: { caPassphraseFile?: st
     findings.push({ severity: 'warning', check: 'ca-expiry', message: `the CA expires on ${formatDate(store.caCertificate.notAfter)}`, fix: 'plan a new CA: dockauth ca init --force, then re-issue server and users' });
   }
   return store;
+}
+
+/** A shared inventory: reachable, its schema, and whether a host without the key could write to it. */
+async function checkSharedInventory(context: Context, store: CaStore, findings: Finding[]): Promise<void> {
+  const { schemaVersion, canWrite } = await store.describeInventory();
+  const certificates = await store.count();
+  findings.push({ severity: 'ok', check: 'inventory', message: `shared inventory ${store.inventoryWhere} answers (schema ${schemaVersion}, ${certificates} certificates)` });
+  if (canWrite && !existsSync(CaStore.paths(context.dir).caKey)) {
+    findings.push({
+      severity: 'warning',
+      check: 'inventory',
+      message: `this host has no CA key, yet its database role may change the inventory ${store.inventoryWhere}`,
+      fix: 'give docker hosts a role that can only read: GRANT SELECT (no INSERT, UPDATE) — see docs/multi-host.md',
+    });
+  }
 }
 
 /** The newest valid certificate of the server and of each user: expired is an error, within 30 days a warning. */
