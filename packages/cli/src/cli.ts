@@ -91,6 +91,17 @@ Examples:
     .description('show the CA certificate, its expiry and the inventory size')
     .action(action(async () => (await import('./commands/ca-show.js')).caShowCommand));
 
+  const inventory = program.command('inventory').description('the CA\'s inventory of issued certificates');
+  inventory.command('migrate')
+    .description('move the SQLite inventory into PostgreSQL (once): every row, serial, revocation and the CRL number')
+    .option('--to <URL>', 'the empty shared inventory: postgres://USER@HOST:PORT/DB (no password in it)')
+    .option('--inventory-password-file <FILE>', 'the database password, in a file only root can read')
+    .addHelpText('after', `
+Example:
+  $ dockauth inventory migrate --to postgres://dockauth@db.example.org/dockauth --inventory-password-file /etc/dockauth/db.pass
+      inventory.db kept as inventory.db.migrated-DATE; DIR/inventory.json points at the database`)
+    .action(action(async () => (await import('./commands/inventory-migrate.js')).inventoryMigrateCommand));
+
   const server = program.command('server').description('the Docker daemon\'s certificate');
   server.command('issue')
     .description('issue the daemon\'s TLS server certificate')

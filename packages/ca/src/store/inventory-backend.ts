@@ -32,6 +32,8 @@ export interface InventoryWrites extends InventoryReads {
   revokedUnexpired(now: Date): Promise<CrlEntry[]>;
   /** Takes the next CRL number (monotonic, never reused). */
   nextCrlNumber(): Promise<bigint>;
+  /** Sets the CRL number last taken (a migration carries it over; never lowers it). */
+  setCrlNumber(value: bigint): Promise<void>;
 }
 
 /**

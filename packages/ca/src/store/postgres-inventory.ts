@@ -108,6 +108,14 @@ class PostgresWrites extends PostgresQueries implements InventoryWrites {
     return result.rows.map((row) => ({ serial: row.serial, revokedAt: new Date(Number(row.revoked_at ?? 0)), reason: row.revocation_reason ?? 'unspecified' }));
   }
 
+  async setCrlNumber(value: bigint): Promise<void> {
+    await this.db.query(
+      `INSERT INTO meta (key, value) VALUES ('crl_number', $1)
+       ON CONFLICT (key) DO UPDATE SET value = greatest(meta.value::numeric, $1::numeric)::text`,
+      [value.toString()],
+    );
+  }
+
   /** The row lock on crl_number orders CRL publishers across hosts. */
   async nextCrlNumber(): Promise<bigint> {
     const result = await this.db.query(

@@ -1,5 +1,6 @@
 import type { ChangeFeedHandlers, ChangeFeedOptions, InventoryChangeFeed } from './postgres-change-feed.js';
 import type { InventoryConfig } from './inventory-config.js';
+import type { MigrationResult } from './inventory-migration.js';
 
 /**
  * Entry points to the PostgreSQL side, loaded on first use: a one-host site
@@ -10,4 +11,10 @@ export async function followInventory(config: InventoryConfig, handlers: ChangeF
   const feed = new InventoryChangeFeed(config, handlers, options);
   await feed.start();
   return feed;
+}
+
+/** See inventory-migration.ts: a state directory's SQLite inventory into an empty PostgreSQL one. */
+export async function migrateInventory(dir: string, config: InventoryConfig, now: Date, options?: { dryRun?: boolean }): Promise<MigrationResult> {
+  const { migrateToShared } = await import('./inventory-migration.js');
+  return migrateToShared(dir, config, now, options);
 }

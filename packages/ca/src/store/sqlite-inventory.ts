@@ -179,6 +179,10 @@ export class SqliteInventory implements InventoryBackend {
     return this.nextCrlNumberNow();
   }
 
+  async setCrlNumber(value: bigint): Promise<void> {
+    if (value > this.crlNumberNow()) this.statement(`INSERT OR REPLACE INTO meta (key, value) VALUES ('crl_number', ?)`).run(value.toString());
+  }
+
   /** The CRL number last taken (0 for none): a migration carries it over. */
   crlNumberNow(): bigint {
     const current = this.statement(`SELECT value FROM meta WHERE key = 'crl_number'`).get() as { value: string } | undefined;
