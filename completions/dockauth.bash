@@ -8,7 +8,7 @@ _dockauth_subcommands() {
   local words=''
   case "$1" in
     '') words='ca inventory server daemon user sign crl profile-d subid systemd authz doctor' ;;
-    'ca') words='init show' ;;
+    'ca') words='init serve show' ;;
     'inventory') words='migrate' ;;
     'server') words='issue renew' ;;
     'daemon') words='configure unconfigure' ;;
@@ -26,6 +26,7 @@ _dockauth_options() {
     '') words='-V --version --dir --json --dry-run -y --yes --ca-passphrase-file -h --help' ;;
     'ca') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'ca init') words='--cn --key-type --days --csr --import-cert --import-key --force --inventory --inventory-password-file --join -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'ca serve') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'ca show') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'inventory') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'inventory migrate') words='--to --inventory-password-file -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
@@ -75,6 +76,8 @@ _dockauth_option_value() {
     'ca init --inventory-password-file') kind='file' ;;
     'ca init --dir') kind='dir' ;;
     'ca init --ca-passphrase-file') kind='file' ;;
+    'ca serve --dir') kind='dir' ;;
+    'ca serve --ca-passphrase-file') kind='file' ;;
     'ca show --dir') kind='dir' ;;
     'ca show --ca-passphrase-file') kind='file' ;;
     'inventory --dir') kind='dir' ;;

@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockauth } from '../support/dockauth.js';
+import { DOCKAUTH_BIN, dockauth, dockauthAsync } from '../support/dockauth.js';
 import { ping, pollUntil, startPluginProcess, type PluginProcess } from '../support/plugin-client.js';
 import { describeWithPostgres, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { makeTempDir } from '../support/temp.js';
@@ -10,8 +11,9 @@ const USERS = ['daemon', 'bin', 'sys', 'games', 'man', 'lp', 'mail', 'news'];
 const GRACE_S = 3;
 
 /**
- * A fleet on one machine: one CA host, three docker hosts (each its own plugin process,
- * state directory and socket, joined to the inventory with a read-only role), one PostgreSQL.
+ * A fleet on one machine: one CA host (with the key, running `ca serve`), two login nodes
+ * (no key: they queue requests the CA host signs), three docker hosts (each its own plugin
+ * process, state directory and socket, joined with a read-only role), one PostgreSQL.
  * A revocation on the CA host is refused on every docker host within a second (measured and
  * reported); with the database stopped, decisions go on from memory for the policy's grace,
  * then TLS users are denied, and come back when it does, with no plugin restarted.
@@ -21,6 +23,9 @@ describeWithPostgres('one CA, three docker hosts, one PostgreSQL', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let caDir: string;
   const plugins: PluginProcess[] = [];
+  const loginDirs: string[] = [];
+  let signer: ChildProcess;
+  let signerLog = '';
   const certificates = new Map<string, string>();
   const report: string[] = [];
   const allowedEverywhere = async (user: string): Promise<boolean[]> =>
@@ -32,6 +37,15 @@ describeWithPostgres('one CA, three docker hosts, one PostgreSQL', () => {
     caDir = join(temp.dir, 'ca-host');
     const init = dockauth(['--dir', caDir, 'ca', 'init', '--cn', 'Fleet CA', '--inventory', db.owner.url, '--inventory-password-file', db.owner.passwordFile]);
     expect([init.status, init.stderr]).toEqual([0, '']);
+    await db.grantLoginNodes();
+    signer = spawn(process.execPath, [DOCKAUTH_BIN, '--dir', caDir, 'ca', 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    signer.stderr!.on('data', (chunk: Buffer) => (signerLog += chunk.toString()));
+    for (const name of ['login1', 'login2']) {
+      const dir = join(temp.dir, name);
+      const joined = dockauth(['--dir', dir, 'ca', 'init', '--join', '--inventory', db.login.url, '--inventory-password-file', db.login.passwordFile]);
+      expect([joined.status, joined.stderr]).toEqual([0, '']);
+      loginDirs.push(dir);
+    }
     for (const name of ['docker1', 'docker2', 'docker3']) {
       const dir = join(temp.dir, name);
       const joined = dockauth(['--dir', dir, 'ca', 'init', '--join', '--inventory', db.reader.url, '--inventory-password-file', db.reader.passwordFile]);
@@ -43,18 +57,34 @@ describeWithPostgres('one CA, three docker hosts, one PostgreSQL', () => {
 
   afterAll(async () => {
     for (const plugin of plugins) await plugin.stop();
+    signer?.kill('SIGTERM');
     await db?.cleanup();
     temp?.cleanup();
     if (report.length > 0) console.log(`multi-host measurements:\n  ${report.join('\n  ')}`);
   });
 
-  test('users onboarded on the CA host are allowed on every docker host at once', async () => {
-    const added = dockauth(['--dir', caDir, '--json', 'user', 'add', ...USERS, '--out', join(temp.dir, 'ship')]);
-    expect([added.status, added.stderr]).toEqual([0, '']);
+  test('users onboarded from two login nodes in parallel (the CA host signs): distinct serials, none lost, allowed everywhere', async () => {
+    // Each login node adds every other user, one process per user, all at once.
+    const runs = USERS.map((user, index) =>
+      dockauthAsync(['--dir', loginDirs[index % 2]!, '--json', 'user', 'add', user, '--out', join(temp.dir, 'ship')]),
+    );
+    const results = await Promise.all(runs);
+    const returned = Date.now();
+    expect(results.map((result) => [result.status, result.stderr])).toEqual(USERS.map(() => [0, '']));
+    const serials = results.map((result) => result.json.users[0].serial as string);
+    expect(new Set(serials).size).toBe(USERS.length);
     for (const user of USERS) certificates.set(user, readFileSync(join(temp.dir, 'ship', user, 'cert.pem'), 'utf8'));
+    const admin = await db.admin();
+    const rows = (await admin.query(`SELECT c.serial, c."user", r.requested_by, r.host FROM certificates c JOIN signing_requests r ON r.serial = c.serial ORDER BY c."user"`)).rows;
+    await admin.end();
+    expect(rows.map((row) => row.user)).toEqual([...USERS].sort());
+    expect(rows.map((row) => row.serial).sort()).toEqual([...serials].sort());
+    expect(new Set(rows.map((row) => row.requested_by))).toEqual(new Set([db.login.name]));
+    expect(existsSync(join(loginDirs[0]!, 'ca-key.pem')) || existsSync(join(loginDirs[1]!, 'ca-key.pem'))).toBe(false);
+    expect(signerLog).toMatch(/signed [0-9a-f]+ for daemon, asked by dockauth_login/);
     const took = await pollUntil(async () => (await Promise.all(USERS.map(allowedEverywhere))).flat().every(Boolean), 5000);
     expect(took).toBeDefined();
-    report.push(`new certificates known to all 3 docker hosts ${took} ms after user add returned`);
+    report.push(`${USERS.length} users onboarded from 2 login nodes in parallel; known to all 3 docker hosts ${Date.now() - returned} ms after the last user add returned`);
   });
 
   test('a revocation on the CA host is refused on all three docker hosts within one second', async () => {

@@ -57,7 +57,7 @@ describeWithPostgres('the inventory shared on PostgreSQL', () => {
     expect(statSync(join(caDir, 'inventory.json')).mode & 0o077).toBe(0);
     const admin = await db.admin();
     try {
-      expect((await admin.query('SELECT max(version)::int AS v FROM dockauth_schema')).rows[0].v).toBe(1);
+      expect((await admin.query('SELECT max(version)::int AS v FROM dockauth_schema')).rows[0].v).toBe(2);
       expect((await admin.query(`SELECT subject FROM certificates WHERE profile = 'ca'`)).rows).toEqual([{ subject: 'CN=Fleet CA' }]);
     } finally {
       await admin.end();
@@ -111,7 +111,7 @@ describeWithPostgres('the inventory shared on PostgreSQL', () => {
     const add = dockauth(['--dir', hostDir, 'user', 'add', 'nokey', '--out', join(temp.dir, 'nokey')]);
     expect(add.status).not.toBe(0);
     const doctor = dockauth(['--dir', hostDir, 'doctor']);
-    expect(doctor.stdout).toMatch(/shared inventory postgres:\/\/dockauth_plugin@127\.0\.0\.1:\d+\/dockauth answers \(schema 1, \d+ certificates\)/);
+    expect(doctor.stdout).toMatch(/shared inventory postgres:\/\/dockauth_plugin@127\.0\.0\.1:\d+\/dockauth answers \(schema 2, \d+ certificates\)/);
     expect(doctor.stdout).toContain('no CA key on this host');
     expect(doctor.stdout).not.toContain('may change the inventory');
     const pg = (await import('pg')).default;

@@ -68,6 +68,10 @@ export interface TestPostgres {
   owner: DatabaseRole;
   /** The plugins' role: may read, not write (SELECT granted by default privileges). */
   reader: DatabaseRole;
+  /** The login nodes' role: reads, and may queue signing requests once grantLoginNodes() ran. */
+  login: DatabaseRole;
+  /** After the CA host made the schema: what docs/multi-host.md has the administrator grant login nodes. */
+  grantLoginNodes(): Promise<void>;
   /** A superuser connection for the test's own checks. */
   admin(): Promise<pg.Client>;
   stop(): Promise<void>;
@@ -142,6 +146,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   };
   const owner = role('dockauth_ca');
   const reader = role('dockauth_plugin');
+  const login = role('dockauth_login');
   const admin = async (database = 'postgres'): Promise<pg.Client> => {
     const client = connectAs('postgres', superPassword, database);
     await client.connect();
@@ -150,17 +155,25 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const setup = await admin();
   await setup.query(`CREATE ROLE ${owner.name} LOGIN PASSWORD '${owner.password}'`);
   await setup.query(`CREATE ROLE ${reader.name} LOGIN PASSWORD '${reader.password}'`);
+  await setup.query(`CREATE ROLE ${login.name} LOGIN PASSWORD '${login.password}'`);
   await setup.query(`CREATE DATABASE dockauth OWNER ${owner.name}`);
   await setup.end();
   // What docs/multi-host.md tells the administrator to run: readers get SELECT on what the CA host creates.
   const inDatabase = await admin('dockauth');
-  await inDatabase.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.name} IN SCHEMA public GRANT SELECT ON TABLES TO ${reader.name}`);
+  await inDatabase.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.name} IN SCHEMA public GRANT SELECT ON TABLES TO ${reader.name}, ${login.name}`);
   await inDatabase.end();
 
   return {
     port,
     owner,
     reader,
+    login,
+    grantLoginNodes: async () => {
+      const client = await admin('dockauth');
+      await client.query(`GRANT INSERT ON signing_requests TO ${login.name}`);
+      await client.query(`GRANT USAGE ON SEQUENCE signing_requests_id_seq TO ${login.name}`);
+      await client.end();
+    },
     admin: () => admin('dockauth'),
     stop,
     start,

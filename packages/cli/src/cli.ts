@@ -87,6 +87,12 @@ Examples:
   $ dockauth ca init --ca-passphrase-file /root/ca.pass
                                                        the CA key encrypted (PKCS#8, AES-256)`)
     .action(action(async () => (await import('./commands/ca-init.js')).caInitCommand));
+  ca.command('serve')
+    .description('on the CA host of a shared inventory: sign the client requests login nodes queue')
+    .addHelpText('after', `
+Example:
+  # dockauth ca serve        (systemd runs it on the CA host; login nodes then run dockauth user add)`)
+    .action(action(async () => (await import('./commands/ca-serve.js')).caServeCommand));
   ca.command('show')
     .description('show the CA certificate, its expiry and the inventory size')
     .action(action(async () => (await import('./commands/ca-show.js')).caShowCommand));

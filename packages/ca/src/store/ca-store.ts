@@ -12,6 +12,9 @@ import type { CertificateRecord } from './certificate-record.js';
 import type { InventoryBackend, InventoryWrites, ListFilter } from './inventory-backend.js';
 import { INVENTORY_CONFIG_FILE, inventoryConfigText, readInventoryConfig, type InventoryConfig } from './inventory-config.js';
 import { SqliteInventory } from './sqlite-inventory.js';
+import type { PostgresInventory } from './postgres-inventory.js';
+import type { SigningForwarder } from './signing-forwarder.js';
+import type { SigningService } from './signing-service.js';
 import { Issuance, type ClientRequest, type CsrRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
 import { assertPrivateDirectory } from './permissions.js';
 import { recordBase } from './record-base.js';
@@ -53,6 +56,8 @@ export class CaStore {
   private readonly signingKey: SigningKey;
   private readonly issuance: Issuance;
   private readonly revoker: Revoker;
+  private readonly now: () => Date;
+  private readonly readonly: boolean;
 
   private constructor(
     readonly dir: string,
@@ -62,6 +67,8 @@ export class CaStore {
   ) {
     const paths = CaStore.paths(dir);
     const now = (): Date => (options.clock ?? (() => new Date()))();
+    this.now = now;
+    this.readonly = options.readonly ?? false;
     this.signingKey = new SigningKey(paths.caKey, paths.caCertificate, () => this.caCertificate, { ...options, now });
     const issuer = () => this.signingKey.issuer();
     this.issuance = new Issuance(inventory, issuer, () => this.caCertificate.notAfter, dir, now, options.crypto);
@@ -238,9 +245,36 @@ export class CaStore {
 
   // The signing key, issuance, revocation: each in its own module.
 
-  /** Checks that the CA key can be used (permissions, passphrase) without signing anything. */
+  /** Checks that the CA key can be used (permissions, passphrase) without signing anything; on a login node, that it may forward. */
   async assertCanSign(): Promise<void> {
+    const forwarder = await this.forwarder();
+    if (forwarder) return forwarder.assertCanForward();
     await this.signingKey.issuer();
+  }
+
+  /**
+   * A host sharing the inventory without the CA key (a login node) forwards client
+   * requests to the CA host through the database (signing-forwarder.ts).
+   */
+  private async forwarder(): Promise<SigningForwarder | undefined> {
+    if (!this.shared || this.readonly || existsSync(CaStore.paths(this.dir).caKey)) return undefined;
+    const { SigningForwarder } = await import('./signing-forwarder.js');
+    return new SigningForwarder(this.inventory as PostgresInventory, this.now);
+  }
+
+  /** Signs one client request without recording it (the signing service records it with its answer). */
+  async signForRequest(request: ClientRequest): Promise<Issued> {
+    const batch = await this.issuance.signClients([request]);
+    return batch.items[0]!.issued;
+  }
+
+  /** On the CA host of a shared inventory: answers login nodes' signing requests until closed. */
+  async startSigningService(log: (line: string) => void): Promise<SigningService> {
+    if (!this.shared) {
+      throw new InputError(`failed to serve signing requests: the inventory of ${this.dir} is not shared`, { hint: 'share it first: dockauth inventory migrate --to postgres://…' });
+    }
+    const { startSigningService } = await import('./signing-service.js');
+    return startSigningService(this, this.inventory as PostgresInventory, log, this.now);
   }
 
   /** A client certificate for a login name, with a fresh key the user will hold. */
@@ -249,12 +283,14 @@ export class CaStore {
   }
 
   /** Client certificates for many users at once (batch onboarding), in one inventory transaction. */
-  issueClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<Issued[]> {
-    return this.issuance.issueClients(requests, onSigned);
+  async issueClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<Issued[]> {
+    return this.issuance.recordClients(await this.signClients(requests, onSigned));
   }
 
-  /** Signs without recording (see Issuance.signClients): the caller records with recordClients. */
-  signClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<SignedBatch> {
+  /** Signs without recording (see Issuance.signClients): the caller records with recordClients. On a login node, the CA host signs and records. */
+  async signClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<SignedBatch> {
+    const forwarder = await this.forwarder();
+    if (forwarder) return forwarder.signClients(requests, onSigned);
     return this.issuance.signClients(requests, onSigned);
   }
 

@@ -1,4 +1,4 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import type { VerifiedCsr } from '../csr.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
 import { issueCertificate, type Issuer } from '../issue.js';
@@ -24,9 +24,10 @@ export interface ClientRequest {
   durationMs?: number;
   /**
    * Re-sign this public key instead of making a new key pair: renewal of a user
-   * who keeps their own key (the certificate being renewed carries it).
+   * who keeps their own key (the certificate being renewed carries it), or a
+   * login node's request (it made the key pair and keeps the private key).
    */
-  publicKeyFrom?: { certificatePem: string; keyType: KeyType };
+  publicKeyFrom?: { certificatePem: string; keyType: KeyType } | { publicKeyPem: string; keyType: KeyType };
 }
 
 export interface CsrRequest {
@@ -69,7 +70,8 @@ interface SignInput {
 }
 
 interface SignedItem {
-  input: SignInput;
+  /** What was signed (absent when the CA host signed it for a login node). */
+  input?: SignInput;
   privateKeyPem?: string;
   issued: Issued;
 }
@@ -77,6 +79,8 @@ interface SignedItem {
 /** Certificates signed but not yet recorded (opaque to callers). */
 export interface SignedBatch {
   readonly items: readonly SignedItem[];
+  /** Already in the inventory: the CA host recorded it as it signed (a forwarded request). */
+  readonly recorded?: boolean;
 }
 
 /**
@@ -121,7 +125,7 @@ export class Issuance {
             const input: SignInput = {
               profile: CLIENT_PROFILE,
               subject: { commonName: user, organization: groups },
-              publicKey: own ? new X509Certificate(own.certificatePem).publicKey : keyPair!.publicKey,
+              publicKey: own ? ('publicKeyPem' in own ? createPublicKey(own.publicKeyPem) : new X509Certificate(own.certificatePem).publicKey) : keyPair!.publicKey,
               publicKeyType: own ? own.keyType : keyPair!.type,
               durationMs: request.durationMs,
               record: { user, groups, hosts: [], origin: own ? 'csr' : 'generated', destination: request.destination ?? null },
@@ -138,7 +142,8 @@ export class Issuance {
 
   /** Records a signed batch in one transaction and hands back what was recorded. */
   async recordClients(batch: SignedBatch): Promise<Issued[]> {
-    await this.recordSigned(batch.items);
+    // The same objects: a serial collision re-signs in place, and what is returned below is what was recorded.
+    if (!batch.recorded) await this.recordSigned(batch.items as ReadonlyArray<{ input: SignInput; issued: Issued }>);
     return batch.items.map((item) => ({ ...item.issued, ...(item.privateKeyPem === undefined ? {} : { privateKeyPem: item.privateKeyPem }) }));
   }
 

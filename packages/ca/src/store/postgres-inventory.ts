@@ -135,6 +135,7 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
   private constructor(
     private readonly pool: pg.Pool,
     readonly where: string,
+    private readonly settings: pg.ClientConfig,
   ) {
     super(pool);
   }
@@ -142,10 +143,11 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
   /** Connects and checks (or, unless read-only, migrates) the schema. */
   static async connect(config: InventoryConfig, options: { readonly?: boolean } = {}): Promise<PostgresInventory> {
     const where = redactUrl(config.url);
-    const pool = new pg.Pool({ ...poolConfig(config), max: 4 });
+    const settings = poolConfig(config);
+    const pool = new pg.Pool({ ...settings, max: 4 });
     // An idle client losing its server must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
-    const inventory = new PostgresInventory(pool, where);
+    const inventory = new PostgresInventory(pool, where, settings);
     try {
       const client = await pool.connect();
       try {
@@ -162,7 +164,12 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
     return inventory;
   }
 
-  async transaction<T>(work: (tx: InventoryWrites) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: InventoryWrites) => Promise<T>): Promise<T> {
+    return this.withTransaction((_client, tx) => work(tx));
+  }
+
+  /** A transaction with its client, for tables beside the certificates (signing requests). */
+  async withTransaction<T>(work: (client: pg.ClientBase, tx: InventoryWrites) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -171,7 +178,7 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
     }
     try {
       await client.query('BEGIN');
-      const result = await work(new PostgresWrites(client));
+      const result = await work(client, new PostgresWrites(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -180,6 +187,21 @@ export class PostgresInventory extends PostgresQueries implements InventoryBacke
     } finally {
       client.release();
     }
+  }
+
+  /** One query outside a transaction. */
+  query(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
+    return this.pool.query(sql, values);
+  }
+
+  /** A connection of its own that LISTENs on `channel` (close it with end()). */
+  async listen(channel: string, onNotice: () => void): Promise<pg.Client> {
+    const client = new pg.Client(this.settings);
+    client.on('error', () => undefined);
+    client.on('notification', onNotice);
+    await client.connect();
+    await client.query(`LISTEN ${channel}`);
+    return client;
   }
 
   /** A transaction that excludes every other exclusive one (CA creation: one CA per inventory). */

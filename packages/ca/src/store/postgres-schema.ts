@@ -46,6 +46,47 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER certificates_changed BEFORE INSERT OR UPDATE ON certificates
     FOR EACH ROW EXECUTE FUNCTION dockauth_certificate_changed();
   `,
+  // 2: signing requests, how login nodes without the CA key get client certificates:
+  // they queue a user's name and public key, the CA host signs (signing-service.ts).
+  // Who asked is the database's session user, set here whatever the insert says; a
+  // request starts pending and only the CA host's role can answer it.
+  `
+  CREATE TABLE signing_requests (
+    id bigserial PRIMARY KEY,
+    requested_at bigint NOT NULL,
+    requested_by text NOT NULL,
+    host text NOT NULL,
+    "user" text NOT NULL,
+    groups_json text NOT NULL,
+    public_key_pem text NOT NULL,
+    key_type text NOT NULL,
+    duration_ms bigint,
+    destination text,
+    state text NOT NULL CHECK (state IN ('pending', 'signed', 'refused')),
+    serial text REFERENCES certificates (serial),
+    error text,
+    answered_at bigint
+  );
+  CREATE INDEX signing_requests_pending ON signing_requests (id) WHERE state = 'pending';
+  CREATE FUNCTION dockauth_signing_request_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    NEW.requested_by := session_user;
+    NEW.state := 'pending';
+    NEW.serial := NULL;
+    NEW.error := NULL;
+    NEW.answered_at := NULL;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER signing_requests_queued BEFORE INSERT ON signing_requests
+    FOR EACH ROW EXECUTE FUNCTION dockauth_signing_request_queued();
+  CREATE FUNCTION dockauth_signing_request_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify(CASE WHEN TG_OP = 'INSERT' THEN 'dockauth_signing_requests' ELSE 'dockauth_signing_answers' END, NEW.id::text);
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER signing_requests_changed AFTER INSERT OR UPDATE ON signing_requests
+    FOR EACH ROW EXECUTE FUNCTION dockauth_signing_request_changed();
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -74,6 +74,8 @@ export async function checkExpiring(context: Context, store: CaStore, findings: 
  */
 export async function checkCrl(context: Context, store: CaStore, findings: Finding[]): Promise<void> {
   const path = CaStore.paths(context.dir).crl;
+  // A host that joined a shared inventory has no CA key: the CA host publishes the CRL.
+  if (store.shared && !existsSync(CaStore.paths(context.dir).caKey)) return;
   const pem = readPlainFile(path)?.toString('latin1');
   const revoked = await store.count({ status: 'revoked' });
   if (pem === undefined) {
