@@ -15,6 +15,7 @@ export class LiveInventoryMirror implements CertificateStatusSource {
   private lostSince: Date | undefined;
   private lostReason: string | undefined;
   private failingClosed = false;
+  private changes = 0;
 
   private constructor(
     readonly where: string,
@@ -30,6 +31,7 @@ export class LiveInventoryMirror implements CertificateStatusSource {
       {
         changed: (records) => {
           for (const record of records) mirror.records.set(record.serial, record);
+          mirror.changes++;
         },
         contact: (at) => mirror.contact(at),
         lost: (reason) => mirror.lost(reason),
@@ -65,6 +67,11 @@ export class LiveInventoryMirror implements CertificateStatusSource {
     } else {
       this.options.log(`cannot reach the inventory ${this.where} (${reason}): TLS users are denied until it answers; retrying`);
     }
+  }
+
+  /** A revocation counts from the next request, whatever verdicts were cached. */
+  generation(): number {
+    return this.changes;
   }
 
   find(serial: string): CertificateRecord | undefined {
