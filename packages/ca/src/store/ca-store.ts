@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { validateLoginName } from '../names.js';
@@ -7,17 +7,15 @@ import type { CaMaterial } from '../create-ca.js';
 import type { VerifiedCsr } from '../csr.js';
 import type { RevocationReason } from '../revocation-reason.js';
 import { normalizeSerial } from '../serial.js';
-import { createFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
-import type { InventoryBackend, InventoryWrites, ListFilter } from './inventory-backend.js';
-import { INVENTORY_CONFIG_FILE, inventoryConfigText, readInventoryConfig, type InventoryConfig } from './inventory-config.js';
+import type { InventoryBackend, ListFilter } from './inventory-backend.js';
+import { INVENTORY_CONFIG_FILE, readInventoryConfig, type InventoryConfig } from './inventory-config.js';
 import { SqliteInventory } from './sqlite-inventory.js';
+import { installCa, joinShared, openExisting } from './store-setup.js';
 import type { PostgresInventory } from './postgres-inventory.js';
 import type { SigningForwarder } from './signing-forwarder.js';
 import type { SigningService } from './signing-service.js';
 import { Issuance, type ClientRequest, type CsrRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
-import { assertPrivateDirectory } from './permissions.js';
-import { recordBase } from './record-base.js';
 import { Revoker, type Revocation } from './revocation.js';
 import { SigningKey } from './signing-key.js';
 
@@ -71,7 +69,7 @@ export class CaStore {
     this.readonly = options.readonly ?? false;
     this.signingKey = new SigningKey(paths.caKey, paths.caCertificate, () => this.caCertificate, { ...options, now });
     const issuer = () => this.signingKey.issuer();
-    this.issuance = new Issuance(inventory, issuer, () => this.caCertificate.notAfter, dir, now, options.crypto);
+    this.issuance = new Issuance(inventory, issuer, () => this.caCertificate.notAfter, now, options.crypto);
     this.revoker = new Revoker(inventory, issuer, { dir, crlPath: paths.crl }, now);
   }
 
@@ -109,40 +107,8 @@ export class CaStore {
    * the inventory is that PostgreSQL database (which must not hold a CA yet).
    */
   static async initialize(dir: string, material: CaMaterial, options: CaStoreOptions & { shared?: InventoryConfig } = {}): Promise<{ store: CaStore; created: boolean }> {
-    const paths = CaStore.paths(dir);
-    const certificate = parseCertificatePem(material.certificatePem, 'of the new CA');
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    assertPrivateDirectory(dir);
-    const shared = options.shared ? await connectShared(options.shared) : undefined;
-    const inventory: InventoryBackend = shared ?? SqliteInventory.create(paths.inventory);
-    const now = (options.clock ?? (() => new Date()))();
-    const install = async (tx: InventoryWrites): Promise<boolean> => {
-      if (existsSync(paths.caCertificate)) return false;
-      if (options.shared) await assertNoCaYet(tx, inventory.where, dir);
-      // The key first: a ca.pem without its key would look like a usable CA.
-      createFileAtomic(paths.caKey, material.privateKeyPem, 0o600);
-      if (options.shared) createFileAtomic(paths.inventoryConfig, inventoryConfigText(options.shared), 0o600);
-      createFileAtomic(paths.caCertificate, material.certificatePem, 0o644);
-      await tx.insert({
-        ...recordBase({ ...certificate, pem: certificate.pem }, material.keyType, now),
-        profile: 'ca',
-        user: null,
-        groups: [],
-        hosts: [],
-        origin: material.origin,
-        destination: null,
-      });
-      return true;
-    };
-    let created: boolean;
-    try {
-      created = shared ? await shared.exclusive(install) : await inventory.transaction(install);
-    } catch (error) {
-      await inventory.close();
-      throw error;
-    }
-    const caPem = readFileSync(paths.caCertificate, 'utf8');
-    return { store: new CaStore(resolve(dir), caPem, inventory, options), created };
+    const { inventory, created } = await installCa(dir, material, options);
+    return { store: new CaStore(resolve(dir), readFileSync(CaStore.paths(dir).caCertificate, 'utf8'), inventory, options), created };
   }
 
   /**
@@ -150,56 +116,13 @@ export class CaStore {
    * node): ca.pem comes from the inventory's own CA record, beside inventory.json.
    */
   static async join(dir: string, shared: InventoryConfig, options: CaStoreOptions = {}): Promise<{ store: CaStore; created: boolean }> {
-    const paths = CaStore.paths(dir);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    assertPrivateDirectory(dir);
-    const inventory = await connectShared(shared, { readonly: true });
-    try {
-      const ca = (await inventory.list({ profile: 'ca' })).at(-1);
-      if (!ca) {
-        throw new InputError(`failed to join the inventory ${inventory.where}: it holds no CA yet`, {
-          hint: `make the CA on the CA host first: dockauth ca init --inventory ${shared.url}`,
-        });
-      }
-      let created = false;
-      if (existsSync(paths.caCertificate)) {
-        if (readFileSync(paths.caCertificate, 'utf8') !== ca.certificatePem) {
-          throw new InputError(`failed to join the inventory ${inventory.where}: ${paths.caCertificate} is another CA`, {
-            hint: 'use a state directory of its own (--dir) for the shared CA',
-          });
-        }
-      } else {
-        createFileAtomic(paths.inventoryConfig, inventoryConfigText(shared), 0o600);
-        createFileAtomic(paths.caCertificate, ca.certificatePem, 0o644);
-        created = true;
-      }
-      return { store: new CaStore(resolve(dir), ca.certificatePem, inventory, { ...options, readonly: true }), created };
-    } catch (error) {
-      await inventory.close();
-      throw error;
-    }
+    const { inventory, caPem, created } = await joinShared(dir, shared);
+    return { store: new CaStore(resolve(dir), caPem, inventory, { ...options, readonly: true }), created };
   }
 
   /** Opens an existing store; a missing or unsafe one is an InputError that says how to fix it. */
   static async open(dir: string, options: CaStoreOptions = {}): Promise<CaStore> {
-    const paths = CaStore.paths(dir);
-    assertPrivateDirectory(dir);
-    if (!existsSync(paths.caCertificate)) {
-      throw new InputError(`failed to open CA store ${resolve(dir)}: there is no CA in it (${STORE_FILES.caCertificate} is missing)`, {
-        hint: `make one with: dockauth ca init --dir ${dir}`,
-      });
-    }
-    const location = CaStore.inventoryOf(dir);
-    if (location.kind === 'sqlite' && !existsSync(paths.inventory)) {
-      throw new InputError(`failed to open CA store ${resolve(dir)}: the inventory ${paths.inventory} is missing`, {
-        hint: 'restore it from your backup; dockauth never starts an empty inventory beside an existing CA',
-      });
-    }
-    const caPem = readFileSync(paths.caCertificate, 'utf8');
-    const inventory =
-      location.kind === 'postgres'
-        ? await connectShared(location.config, { readonly: options.readonly })
-        : SqliteInventory.open(paths.inventory, { readonly: options.readonly });
+    const { inventory, caPem } = await openExisting(dir, options);
     return new CaStore(resolve(dir), caPem, inventory, options);
   }
 
@@ -335,20 +258,5 @@ export class CaStore {
 
   publishCrl(): Promise<string> {
     return this.revoker.publishCrl();
-  }
-}
-
-async function connectShared(config: InventoryConfig, options: { readonly?: boolean } = {}) {
-  const { PostgresInventory } = await import('./postgres-inventory.js');
-  return PostgresInventory.connect(config, options);
-}
-
-/** One CA per shared inventory: a second CA host must join, not start a CA of its own. */
-async function assertNoCaYet(tx: InventoryWrites, where: string, dir: string): Promise<void> {
-  const ca = (await tx.list({ profile: 'ca' })).at(-1);
-  if (ca) {
-    throw new InputError(`failed to make a CA in ${where}: it already holds the CA "${ca.subject}"`, {
-      hint: `to use it from this host without its key: dockauth ca init --join --inventory URL --dir ${dir}`,
-    });
   }
 }

@@ -92,7 +92,6 @@ export class Issuance {
     private readonly inventory: InventoryBackend,
     private readonly issuer: () => Promise<Issuer>,
     private readonly caNotAfter: () => Date,
-    private readonly dir: string,
     private readonly now: () => Date,
     private readonly crypto?: Crypto,
   ) {}
