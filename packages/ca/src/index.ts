@@ -35,6 +35,7 @@ export {
 } from './store/ca-store.js';
 export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
 export { SqliteInventory } from './store/sqlite-inventory.js';
+export { assertPrivateDirectory } from './store/permissions.js';
 export type { InventoryBackend, InventoryReads, ListFilter } from './store/inventory-backend.js';
 export { INVENTORY_CONFIG_FILE, inventoryPassword, parseInventoryUrl, readInventoryConfig, redactUrl, type InventoryConfig } from './store/inventory-config.js';
 export { followInventory, migrateInventory } from './store/shared-inventory.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CaStore, INVENTORY_CONFIG_FILE, readInventoryConfig, SqliteInventory, type CertificateRecord } from '@dockauth/ca';
+import { assertPrivateDirectory, CaStore, INVENTORY_CONFIG_FILE, readInventoryConfig, SqliteInventory, type CertificateRecord } from '@dockauth/ca';
 
 /** What a status source can say about itself, for the log, doctor and tests. */
 export interface StatusHealth {
@@ -72,6 +72,8 @@ export interface StatusSourceOptions {
 export async function openCertificateStatusSource(stateDir: string, options: StatusSourceOptions): Promise<CertificateStatusSource> {
   const configPath = join(stateDir, INVENTORY_CONFIG_FILE);
   if (existsSync(configPath)) {
+    // Whoever could write inventory.json would choose what the plugin trusts: the directory must be root's alone.
+    assertPrivateDirectory(stateDir);
     const { LiveInventoryMirror } = await import('./live-inventory-mirror.js');
     return LiveInventoryMirror.start(readInventoryConfig(configPath), options);
   }
