@@ -3,7 +3,7 @@
 // Usage: bench/run   (after the README's set-up; needs openssl, golang-cfssl)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -264,6 +264,25 @@ sections.push([
   `p99 added by the hostile user: **${fair.p99AddedMs} ms** (target: a few milliseconds).`,
 ].join('\n'));
 log(`  p99 alone ${fair.aloneMs.p99} ms, beside 1 MiB ${fair.beside1MiBMs.p99} ms, beside the largest parsed ${fair.besideLargestParsedMs.p99} ms`);
+
+log('\n7c. The plugin on a shared inventory (PostgreSQL)');
+if (existsSync('/usr/lib/postgresql')) {
+  const shared = JSON.parse(sh(`${node} ${join(root, 'bench/plugin-postgres.mjs')} ${quick ? 20 : 100}`));
+  const { sqlite, postgres } = shared.decisionLatencyMs;
+  sections.push([
+    '### 7c. The plugin on a shared inventory (PostgreSQL) beside SQLite (one core)',
+    '',
+    '| decision latency | p50 | p99 (median of 5 alternate rounds) | target |',
+    '|---|---|---|---|',
+    `| SQLite | ${sqlite.p50} ms | ${sqlite.p99} ms | < 1 ms |`,
+    `| PostgreSQL | ${postgres.p50} ms | ${postgres.p99} ms | < 1 ms: ${postgres.p99 < 1 ? 'met' : '**missed**'} |`,
+    '',
+    `Revocation propagation over ${shared.revocation.count} revocations (revoke call to first refusal): median ${shared.revocation.medianMs} ms, p90 ${shared.revocation.p90Ms} ms, max ${shared.revocation.maxMs} ms — every one < 1 s: ${shared.revocation.maxMs < 1000 ? 'met' : '**missed**'}.`,
+  ].join('\n'));
+  log(`  p99 SQLite ${sqlite.p99} ms, PostgreSQL ${postgres.p99} ms; revocation median ${shared.revocation.medianMs} ms, max ${shared.revocation.maxMs} ms`);
+} else {
+  sections.push('### 7c. The plugin on a shared inventory\n\nSkipped: PostgreSQL is not installed (apt-get install postgresql).');
+}
 
 log('\n7b. The plugin on a real dockerd over TLS');
 const overhead = JSON.parse(sh(`${node} ${join(root, 'bench/dockerd-overhead.mjs')} ${quick ? 5 : 40}`));

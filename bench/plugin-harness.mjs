@@ -12,11 +12,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'packages/cli/bin/dockauth.js');
 
 /** Starts the plugin for the given local users (each gets a certificate); returns what the clients need. */
-export async function startBenchPlugin(users) {
+export async function startBenchPlugin(users, { caInitArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dockauth-bench-'));
   const state = join(dir, 'state');
   const run = (...args) => execFileSync(process.execPath, [bin, '--dir', state, ...args], { encoding: 'utf8' });
-  run('ca', 'init');
+  // caInitArgs: --inventory postgres://… for the shared inventory (bench/plugin-postgres.mjs).
+  run('ca', 'init', ...caInitArgs);
   run('authz', 'init');
   run('user', 'add', ...users, '--out', join(dir, 'ship'));
   const passwd = readFileSync('/etc/passwd', 'utf8').split('\n');
@@ -42,6 +43,7 @@ export async function startBenchPlugin(users) {
   for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     socket,
+    state,
     taskset,
     identities,
     stop() {

@@ -7,8 +7,9 @@
 _dockauth_subcommands() {
   local words=''
   case "$1" in
-    '') words='ca server daemon user sign crl profile-d subid systemd authz gateway doctor' ;;
-    'ca') words='init show' ;;
+    '') words='ca inventory server daemon user sign crl profile-d subid systemd authz gateway doctor' ;;
+    'ca') words='init serve show' ;;
+    'inventory') words='migrate' ;;
     'server') words='issue renew' ;;
     'daemon') words='configure unconfigure' ;;
     'user') words='add list show renew revoke remove' ;;
@@ -25,8 +26,11 @@ _dockauth_options() {
   case "$1" in
     '') words='-V --version --dir --json --dry-run -y --yes --ca-passphrase-file -h --help' ;;
     'ca') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
-    'ca init') words='--cn --key-type --days --csr --import-cert --import-key --force -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'ca init') words='--cn --key-type --days --csr --import-cert --import-key --force --inventory --inventory-password-file --join -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'ca serve') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'ca show') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'inventory') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
+    'inventory migrate') words='--to --inventory-password-file -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'server') words='-h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'server issue') words='--host --ip --no-default-hosts --days --key-type --out --within -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
     'server renew') words='--within --days --daemon-json --restart-dockerd -h --help --dir --json --dry-run -y --yes --ca-passphrase-file' ;;
@@ -72,10 +76,20 @@ _dockauth_option_value() {
     'ca init --csr') kind='file' ;;
     'ca init --import-cert') kind='file' ;;
     'ca init --import-key') kind='file' ;;
+    'ca init --inventory') kind='none' ;;
+    'ca init --inventory-password-file') kind='file' ;;
     'ca init --dir') kind='dir' ;;
     'ca init --ca-passphrase-file') kind='file' ;;
+    'ca serve --dir') kind='dir' ;;
+    'ca serve --ca-passphrase-file') kind='file' ;;
     'ca show --dir') kind='dir' ;;
     'ca show --ca-passphrase-file') kind='file' ;;
+    'inventory --dir') kind='dir' ;;
+    'inventory --ca-passphrase-file') kind='file' ;;
+    'inventory migrate --to') kind='none' ;;
+    'inventory migrate --inventory-password-file') kind='file' ;;
+    'inventory migrate --dir') kind='dir' ;;
+    'inventory migrate --ca-passphrase-file') kind='file' ;;
     'server --dir') kind='dir' ;;
     'server --ca-passphrase-file') kind='file' ;;
     'server issue --host') kind='none' ;;

@@ -101,7 +101,8 @@ const result = await build({
   write: false,
   outfile: 'dist/dockauth.cjs',
   // better-sqlite3's JavaScript is bundled (and cached); its compiled module is loaded by path.
-  external: ['inquirer'],
+  // pg-native: node-postgres's optional libpq binding, never used (pg's own JavaScript client is).
+  external: ['inquirer', 'pg-native'],
   define: { 'import.meta.url': '__dockauthModuleUrl', __DOCKAUTH_COMMIT__: JSON.stringify(buildCommit()) },
   banner: { js: "const __dockauthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   loader: { '.yaml': 'text' },

@@ -57,7 +57,7 @@ function runKilled(args: string[], out: string, point: KillPoint, signal: NodeJS
 async function assertConsistent(state: string, out: string): Promise<void> {
   const store = await CaStore.open(state, { readonly: true });
   try {
-    const valid = store.list({ profile: 'client', status: 'valid' });
+    const valid = await store.list({ profile: 'client', status: 'valid' });
     const problems: string[] = [];
     const users = new Set<string>();
     for (const record of valid) {
@@ -154,7 +154,7 @@ describe('crash consistency of batch onboarding', () => {
     expect(early.code).toBe(130);
     // Stopped while signing: nothing kept; or in the recording and installing stretch: finished.
     const store = await CaStore.open(state, { readonly: true });
-    const recorded = store.count({ status: 'valid' }) - 1; // less the CA
+    const recorded = (await store.count({ status: 'valid' })) - 1; // less the CA
     store.close();
     expect(recorded).toBe(0);
     expect(walk(out).filter((path) => path.endsWith('.tmp'))).toEqual([]);

@@ -42,7 +42,7 @@ describeAsRoot('crash consistency of user add into home directories', () => {
     try {
       for (const user of group) {
         const dir = join(user.home, '.docker');
-        const valid = store.certificatesOf(user.name).filter((record) => record.status === 'valid');
+        const valid = (await store.certificatesOf(user.name)).filter((record) => record.status === 'valid');
         expect(valid.map((record) => record.destination)).toEqual([dir]);
         expect(readFileSync(join(dir, 'cert.pem'), 'utf8')).toBe(valid[0]!.certificatePem);
         const key = join(dir, 'key.pem');

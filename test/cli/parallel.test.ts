@@ -17,7 +17,7 @@ describe('20 dockauth processes at once', () => {
       const serials = results.map((result) => result.json.users[0].serial as string);
       expect(new Set(serials).size).toBe(20);
       const store = await CaStore.open(state);
-      const rows = store.list({ profile: 'client' });
+      const rows = await store.list({ profile: 'client' });
       store.close();
       expect(rows.map((row) => row.user).sort()).toEqual([...users].sort());
       expect(rows.map((row) => row.serial).sort()).toEqual([...serials].sort());

@@ -30,7 +30,7 @@ describe('crash consistency of sign --out and crl --out: killed at each step, a 
   async function assertSignConsistent(state: string, out: string): Promise<string> {
     const store = await CaStore.open(state, { readonly: true });
     try {
-      const recorded = store.list({ profile: 'client', status: 'valid' }).filter((record) => record.destination === out);
+      const recorded = (await store.list({ profile: 'client', status: 'valid' })).filter((record) => record.destination === out);
       expect(recorded.map((record) => record.certificatePem)).toEqual([readFileSync(out, 'utf8')]);
       expect(temporaries(join(out, '..'))).toEqual([]);
       return recorded[0]!.serial;
@@ -62,7 +62,7 @@ describe('crash consistency of sign --out and crl --out: killed at each step, a 
     expect(openssl(['verify', '-CAfile', join(state, 'ca.pem'), out])).toContain('OK');
     // Everything revoked on the way is in the CRL the state directory publishes.
     const store = await CaStore.open(state, { readonly: true });
-    const revoked = store.list({ status: 'revoked' }).map((record) => record.serial);
+    const revoked = (await store.list({ status: 'revoked' })).map((record) => record.serial);
     store.close();
     if (revoked.length === 0) return;
     const crl = openssl(['crl', '-noout', '-text', '-in', join(state, 'crl.pem')]).toLowerCase().replace(/:/g, '');

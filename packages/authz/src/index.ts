@@ -3,6 +3,13 @@
  * request decoding as dockerd reads requests (decode/), the rule engine and route
  * table (engine/), and the audit log (audit/).
  */
+export {
+  openCertificateStatusSource,
+  SqliteStatusSource,
+  type CertificateStatusSource,
+  type StatusHealth,
+  type StatusSourceOptions,
+} from './certificate-status/certificate-status-source.js';
 export { startPlugin, PLUGIN_CONTENT_TYPE, type PluginOptions, type RunningPlugin } from './protocol/plugin-server.js';
 export { listenFdFromEnvironment, checkInheritedSocket, LISTEN_FDS_START } from './protocol/socket-activation.js';
 export { decodeAuthzRequest, type AuthzRequest } from './protocol/authz-request.js';

@@ -40,7 +40,7 @@ describe('revocation and CRLs', () => {
     expect(refused.status).not.toBe(0);
     expect(refused.output).toContain('certificate revoked');
     expect(verifyWithCrl(bob.certificatePem, crlPem as string)).toMatchObject({ status: 0 });
-    expect(store.find(alice.record.serial)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+    expect(await store.find(alice.record.serial)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
   });
 
   test('the CRL is v2, signed by the CA, numbered, with AKI, reason and update times', async () => {
@@ -65,7 +65,7 @@ describe('revocation and CRLs', () => {
     const dave = await store.issueClient({ user: 'dave' });
     await store.revoke(dave.record.serial);
     await expect(store.revoke(dave.record.serial)).resolves.toEqual({ revoked: [], crlPem: undefined });
-    const caSerial = store.list({ profile: 'ca' })[0]?.serial as string;
+    const caSerial = (await store.list({ profile: 'ca' }))[0]?.serial as string;
     await expect(store.revoke(caSerial)).rejects.toThrow(/it is the CA itself/);
     await expect(store.revoke('abcdef')).rejects.toThrow(InputError);
   });

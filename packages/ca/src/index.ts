@@ -34,5 +34,12 @@ export {
   type SignedBatch,
 } from './store/ca-store.js';
 export { certificateState, type CertificateRecord, type CertificateState } from './store/certificate-record.js';
+export { SqliteInventory } from './store/sqlite-inventory.js';
+export { assertPrivateDirectory } from './store/permissions.js';
+export type { InventoryBackend, InventoryReads, ListFilter } from './store/inventory-backend.js';
+export { INVENTORY_CONFIG_FILE, inventoryPassword, parseInventoryUrl, readInventoryConfig, redactUrl, type InventoryConfig } from './store/inventory-config.js';
+export { followInventory, migrateInventory } from './store/shared-inventory.js';
+export type { MigrationResult } from './store/inventory-migration.js';
+export type { ChangeFeedHandlers, ChangeFeedOptions, InventoryChangeFeed } from './store/postgres-change-feed.js';
 export { writeFileAtomic, createFileAtomic, stageFile, commitStagedFile, discardStagedFile, removeLiveTemporaries, TEMPORARY_NAME } from './store/atomic-file.js';
 export { CA_PROFILE, SERVER_PROFILE, CLIENT_PROFILE, type CertificateProfile, type ProfileName } from './profiles/index.js';

@@ -12,7 +12,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
 export async function chooseDockerHost(context: Context, store: CaStore, given: string | undefined): Promise<string> {
   let url = given;
   if (url === undefined) {
-    const server = store.list({ profile: 'server', status: 'valid' }).at(-1);
+    const server = (await store.list({ profile: 'server', status: 'valid' })).at(-1);
     const name = server?.hosts.find((host) => !LOOPBACK.has(host)) ?? server?.hosts[0];
     url = name !== undefined ? dockerHostFor(name) : await ask(context, { flag: '--docker-host tcp://HOST:2376', message: 'Docker host users connect to' });
   }

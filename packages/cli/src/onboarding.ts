@@ -1,4 +1,4 @@
-import { InputError, type CaStore } from '@dockauth/ca';
+import { InputError, type CaStore, type CertificateRecord } from '@dockauth/ca';
 import type { Context } from './context.js';
 import { applyIssuance, type IssuanceOutcome } from './issuance/apply-issuance.js';
 import { planIssuance, type IssuanceOptions, type UserRequest } from './issuance/plan-issuance.js';
@@ -16,10 +16,13 @@ export type OnboardOutcome = IssuanceOutcome;
  */
 export async function onboardUsers(context: Context, store: CaStore, requests: readonly UserRequest[], options: OnboardOptions): Promise<OnboardOutcome[]> {
   const accounts = options.out === undefined ? lookupAccounts(requests.map((request) => request.user)) : new Map();
+  // Read once, before planning: the planner is pure.
+  const known = new Map<string, CertificateRecord[]>();
+  for (const request of requests) if (!known.has(request.user)) known.set(request.user, await store.certificatesOf(request.user));
   const plan = planIssuance(requests, options, {
     now: context.now(),
     caPem: store.caCertificatePem,
-    certificatesOf: (user) => store.certificatesOf(user),
+    certificatesOf: (user) => known.get(user) ?? [],
     accounts,
   });
   if ('unknownUsers' in plan) {

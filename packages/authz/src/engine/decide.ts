@@ -85,7 +85,7 @@ export async function decide(request: AuthzRequest, inputs: DecisionInputs): Pro
   // A certificate our CA signed without a CN reaches the plugin as User "" over TLS: nobody's.
   if (!request.user) return deny('the client certificate names no user: ask your administrator for a certificate of your own', 'identity');
   if (request.authMethod !== 'TLS') return deny(`unknown authentication method ${JSON.stringify(request.authMethod ?? '')}`, 'identity');
-  const identity = checkIdentity(request.user, request.peerCertificates, inputs.inventory, inputs.now);
+  const identity = checkIdentity(request.user, request.peerCertificates, inputs.inventory, inputs.now, inputs.policy?.inventory.unreachableGraceMs ?? 0);
   base.serial = identity.serial;
   if (!identity.ok) return deny(identity.reason, 'identity');
   if (fromGateway(request.peerCertificates, inputs.gatewayCertificate)) {
@@ -113,7 +113,7 @@ export function oversizeDecision(
   const path = parseRequestUri(request.uri);
   const endpoint = typeof path === 'string' ? request.uri : path.path;
   const action = typeof path === 'string' ? 'unknown' : (matchRoute(request.method, path.path)?.route.action ?? 'unknown');
-  const identity = request.user && request.certificatePem ? checkIdentity(request.user, [request.certificatePem], inputs.inventory, inputs.now) : undefined;
+  const identity = request.user && request.certificatePem ? checkIdentity(request.user, [request.certificatePem], inputs.inventory, inputs.now, inputs.policy?.inventory.unreachableGraceMs ?? 0) : undefined;
   const message = `the request is ${Math.ceil(bytes / 1024)} KiB, over what dockauth judges (${Math.floor(limit / 1024)} KiB): send a smaller body (a long environment belongs in a file in your home, mounted) [dockauth ${id.slice(0, 8)}]`;
   return { id, allow: false, message, user: request.user, serial: identity?.serial ?? null, method: request.method, endpoint, action, rule: 'request size', policySha256: inputs.policy?.sha256 ?? null };
 }

@@ -1,11 +1,19 @@
 import { join } from 'node:path';
-import { CaStore, createCa } from '@dockauth/ca';
+import { CaStore, createCa, SqliteInventory } from '@dockauth/ca';
 import { decide, type DecisionInputs } from './decide.js';
 import { OwnerRecords } from './owner-records.js';
 import { parsePolicy } from './policy.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
 import { ALICE, BOB, container, fakeDocker, fakeFileSystem } from '../../test/fixtures.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
+
+/** The identity check reads synchronously: the store's inventory file, as the plugin reads it. */
+const readers = new Map<string, SqliteInventory>();
+const statusOf = (store: CaStore) => {
+  let inventory = readers.get(store.dir);
+  if (!inventory) readers.set(store.dir, (inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true })));
+  return { find: (serial: string) => inventory.findNow(serial), records: () => inventory.listNow() };
+};
 
 // Each class of escape found on a real dockerd, from its mechanism, table-driven.
 
@@ -69,7 +77,7 @@ const docker = fakeDocker({
 
 const inputs = (): DecisionInputs => ({
   policy: POLICY,
-  inventory: store,
+  inventory: statusOf(store),
   accounts: { lookup: (user) => ({ alice: ALICE, bob: BOB, builder: { ...ALICE, name: 'builder' } })[user as 'alice'] },
   docker,
   paths: fakeFileSystem(),
@@ -90,7 +98,7 @@ function request(method: string, uri: string, body?: unknown, headers: Record<st
 
 /** Tables are built before the CA exists: the user's certificate is filled in when a request is decided. */
 const withCertificate = (req: AuthzRequest): AuthzRequest =>
-  req.peerCertificates.length > 0 ? req : { ...req, peerCertificates: [req.user === 'alice' ? alicePem : store.list({}).find((r) => r.user === req.user)?.certificatePem ?? alicePem] };
+  req.peerCertificates.length > 0 ? req : { ...req, peerCertificates: [req.user === 'alice' ? alicePem : statusOf(store).records().find((r) => r.user === req.user)?.certificatePem ?? alicePem] };
 
 const create = (hostConfig: Record<string, unknown> = {}, config: Record<string, unknown> = {}): AuthzRequest =>
   request('POST', '/v1.41/containers/create', { Image: 'busybox:1.36', User: own, ...config, HostConfig: { SecurityOpt: ['no-new-privileges'], ...hostConfig } });

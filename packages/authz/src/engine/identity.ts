@@ -5,9 +5,13 @@ export type IdentityResult =
   | { ok: true; serial: string; groups: string[] }
   | { ok: false; serial: string | null; reason: string };
 
-/** The inventory, as far as the identity check needs it (a CaStore opened read-only). */
+/** The inventory, as far as the identity check needs it (a CertificateStatusSource). */
 export interface Inventory {
   find(serial: string): CertificateRecord | undefined;
+  /** Why no certificate can be trusted now (a shared inventory lost past `graceMs`): every TLS user is denied. */
+  unavailable?(graceMs: number, now: Date): string | undefined;
+  /** Bumped on every change learnt (a shared inventory's mirror): cached verdicts older than it are dropped. */
+  generation?(): number;
 }
 
 /** Parsed peer certificates by PEM: the same user presents the same one on every request. */
@@ -34,10 +38,13 @@ function parseLeaf(pem: string): { serial: string; der: Buffer } | null {
  * exactly this user, byte for byte, and not revoked — the inventory is read on
  * every request, so a revocation counts from the next one.
  */
-export function checkIdentity(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date = new Date()): IdentityResult {
+export function checkIdentity(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date = new Date(), graceMs = 0): IdentityResult {
+  const unavailable = inventory.unavailable?.(graceMs, now);
+  if (unavailable) return { ok: false, serial: null, reason: unavailable };
   const key = `${user}\n${peerCertificates[0] ?? ''}`;
+  const generation = inventory.generation?.() ?? 0;
   const cached = verdicts.get(inventory)?.get(key);
-  if (cached && now.getTime() - cached.at >= 0 && now.getTime() - cached.at < VERDICT_TTL_MS) return cached.result;
+  if (cached && cached.generation === generation && now.getTime() - cached.at >= 0 && now.getTime() - cached.at < VERDICT_TTL_MS) return cached.result;
   const result = checkIdentityNow(user, peerCertificates, inventory, now);
   let cache = verdicts.get(inventory);
   if (!cache) {
@@ -45,13 +52,13 @@ export function checkIdentity(user: string, peerCertificates: readonly string[],
     verdicts.set(inventory, cache);
   }
   if (cache.size > 4096) cache.clear();
-  cache.set(key, { result, at: now.getTime() });
+  cache.set(key, { result, at: now.getTime(), generation });
   return result;
 }
 
 /** A verdict is reused for a quarter of a second: a revocation still counts within one. */
 const VERDICT_TTL_MS = 250;
-const verdicts = new WeakMap<Inventory, Map<string, { result: IdentityResult; at: number }>>();
+const verdicts = new WeakMap<Inventory, Map<string, { result: IdentityResult; at: number; generation: number }>>();
 
 function checkIdentityNow(user: string, peerCertificates: readonly string[], inventory: Inventory, now: Date): IdentityResult {
   const leafPem = peerCertificates[0];

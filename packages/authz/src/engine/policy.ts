@@ -36,7 +36,12 @@ export interface Policy {
   base: PolicySection;
   groups: Map<string, PolicySection>;
   users: Map<string, PolicySection>;
+  /** A shared (PostgreSQL) inventory: how long to keep deciding from memory once it is unreachable. */
+  inventory: { unreachableGraceMs: number };
 }
+
+/** Without `inventory.unreachable_grace`: a minute of decisions from memory, then fail closed. */
+export const DEFAULT_UNREACHABLE_GRACE_MS = 60_000;
 
 /** The rules in force for one user; shared between requests, so never changed once merged. */
 export interface EffectiveRules {
@@ -163,7 +168,7 @@ export function parsePolicy(text: string, source: string): Policy {
   };
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!['version', 'base', 'groups', 'users'].includes(key)) fail(pair.key as Node, `unknown top-level key "${key}" (known: version, base, groups, users)`);
+    if (!['version', 'base', 'groups', 'users', 'inventory'].includes(key)) fail(pair.key as Node, `unknown top-level key "${key}" (known: version, base, groups, users, inventory)`);
   }
   const version = root.get('version', true);
   if (!isScalar(version) || (version as { value: unknown }).value !== 1) fail(version as Node, 'version must be 1');
@@ -184,6 +189,24 @@ export function parsePolicy(text: string, source: string): Policy {
     base: section(root.get('base', true), 'base'),
     groups: named('groups'),
     users: named('users'),
+    inventory: inventorySettings(root.get('inventory', true), fail),
   };
 }
 
+
+/** `inventory: {unreachable_grace: SECONDS}`: 0 denies TLS users as soon as the database is lost. */
+function inventorySettings(node: unknown, fail: (node: Node | null | undefined, message: string) => never): Policy['inventory'] {
+  if (node === undefined || (isScalar(node) && node.value === null)) return { unreachableGraceMs: DEFAULT_UNREACHABLE_GRACE_MS };
+  if (!isMap(node)) return fail(node as Node, 'inventory must be a mapping (unreachable_grace: SECONDS)');
+  let graceMs = DEFAULT_UNREACHABLE_GRACE_MS;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (key !== 'unreachable_grace') fail(pair.key as Node, `unknown key inventory.${key} (known: unreachable_grace)`);
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 86_400) {
+      fail(pair.value as Node, 'inventory.unreachable_grace must be a whole number of seconds from 0 to 86400');
+    }
+    graceMs = (value as number) * 1000;
+  }
+  return { unreachableGraceMs: graceMs };
+}

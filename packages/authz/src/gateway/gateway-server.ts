@@ -5,8 +5,8 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { pollFile } from '../file-poll.js';
-import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
+import { openCertificateStatusSource } from '../certificate-status/certificate-status-source.js';
 import { DockerSocketLookup } from '../docker-client.js';
 import type { Decision, DecisionInputs } from '../engine/decide.js';
 import { effectiveRules } from '../engine/effective-rules.js';
@@ -70,14 +70,15 @@ const notFound = (target: string): string => NOT_FOUND[target] ?? `No such ${tar
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const watcher = new PolicyWatcher(options.policyPath, loadPolicyFile(options.policyPath), options.log);
-  const store = await CaStore.open(options.stateDir, { readonly: true });
+  // The same live view of the inventory the plugin keeps (a shared inventory's changes within a second).
+  const certificates = await openCertificateStatusSource(options.stateDir, { log: options.log });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
   const records = new GatewayOwnerRecords(options.pluginOwners);
   await records.follow(options.log);
   const docker = options.docker ?? new DockerSocketLookup(options.dockerSocket);
   const accounts = new SystemAccounts();
-  const base = { inventory: store, accounts, docker, paths: new RootOwnedPathCache(options.paths ?? realHostPaths), records };
+  const base = { inventory: certificates, accounts, docker, paths: new RootOwnedPathCache(options.paths ?? realHostPaths), records };
   const inputs = (): DecisionInputs => ({ ...base, policy: watcher.get() });
   let upstreamTls: TlsFiles = { ...options.upstream.tls };
   // dockerd's loopback listener: its certificate must chain to our CA; the name is not what it was issued for.
@@ -220,7 +221,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
       agent.destroy();
       audit.close();
-      store.close();
+      await certificates.close();
     },
   };
 }

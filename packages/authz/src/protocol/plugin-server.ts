@@ -2,8 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { dirname, join } from 'node:path';
-import { CaStore } from '@dockauth/ca';
 import { AuditLog, auditRecord } from '../audit/audit-log.js';
+import { openCertificateStatusSource } from '../certificate-status/certificate-status-source.js';
 import { DockerSocketLookup } from '../docker-client.js';
 import { decide, oversizeDecision, type Decision, type DecisionInputs } from '../engine/decide.js';
 import { MAX_AUTHZ_REQUEST_BYTES, PerKeyQueue, SMALL_AUTHZ_REQUEST_BYTES, peekCertificate, peekRequest } from './fair-scheduling.js';
@@ -30,8 +30,11 @@ export interface PluginOptions {
    * made while the plugin restarts wait in its queue rather than fail.
    */
   inheritedFd?: number;
-  /** The CA state directory (read-only: the inventory for identity and revocation). */
+  /** The CA state directory (read-only: the inventory for identity and revocation, embedded or shared). */
   stateDir: string;
+  /** For tests: how often a shared inventory's connection is checked, and retried. */
+  inventoryHeartbeatMs?: number;
+  inventoryRetryMs?: number;
   policyPath: string;
   /** Audit file; undefined for none. */
   auditPath: string | undefined;
@@ -115,13 +118,13 @@ async function listen(http: ReturnType<typeof createPluginHttpServer>, options: 
  */
 export async function startPlugin(options: PluginOptions): Promise<RunningPlugin> {
   const watcher = new PolicyWatcher(options.policyPath, loadPolicyFile(options.policyPath), options.log);
-  const store = await CaStore.open(options.stateDir, { readonly: true });
+  const certificates = await openCertificateStatusSource(options.stateDir, { log: options.log, heartbeatMs: options.inventoryHeartbeatMs, retryMs: options.inventoryRetryMs });
   const audit = new AuditLog(options.auditPath, options.auditStdout);
   audit.open();
   const records = new OwnerRecords(options.ownersPath ? new OwnerJournalFile(options.ownersPath) : undefined);
   const inputs: DecisionInputs & { policy?: undefined } = {
     policy: undefined,
-    inventory: store,
+    inventory: certificates,
     accounts: new SystemAccounts(),
     docker: options.docker ?? new DockerSocketLookup(options.dockerSocket),
     paths: new RootOwnedPathCache(options.paths ?? realHostPaths),
@@ -181,7 +184,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     try {
       const response = decodeAuthzResponse(JSON.parse(raw.toString('utf8')));
       // What the gateway made, it made for the user it named (and the request was judged for them).
-      const relayed = fromGateway(response.peerCertificates, inputs.gatewayCertificate) ? relayedIdentity(response, inputs.relayKey, store) : undefined;
+      const relayed = fromGateway(response.peerCertificates, inputs.gatewayCertificate) ? relayedIdentity(response, inputs.relayKey, certificates) : undefined;
       const user = relayed === undefined ? response.user : relayed.ok ? relayed.user : undefined;
       void learnFromResponse({ ...response, user }, records, inputs.docker);
     } catch (error) {
@@ -215,7 +218,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     where = await listen(http, options);
   } catch (error) {
     audit.close();
-    store.close();
+    await certificates.close();
     throw error;
   }
   const onHangup = (): void => audit.reopen();
@@ -228,7 +231,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       stopPolling();
       await http.close();
       audit.close();
-      store.close();
+      await certificates.close();
     },
   };
 }

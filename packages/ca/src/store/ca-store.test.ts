@@ -52,7 +52,7 @@ describe('the CA store', () => {
     expect(after['/ca.pem']).toEqual(before['/ca.pem']);
     expect(after['/ca-key.pem']).toEqual(before['/ca-key.pem']);
     const store = await CaStore.open(dir);
-    expect(store.list({ profile: 'ca' })).toHaveLength(1);
+    expect(await store.list({ profile: 'ca' })).toHaveLength(1);
     store.close();
   });
 
@@ -186,7 +186,7 @@ describe('the CA store', () => {
     const serials = results.map((result) => result.stdout.trim());
     expect(new Set(serials).size).toBe(20);
     const store = await CaStore.open(dir);
-    const clients = store.list({ profile: 'client' });
+    const clients = await store.list({ profile: 'client' });
     expect(clients).toHaveLength(20);
     expect(clients.map((record) => record.serial).sort()).toEqual([...serials].sort());
     expect(clients.map((record) => record.user).sort()).toEqual([...users].sort());

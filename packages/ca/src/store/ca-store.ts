@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { validateLoginName } from '../names.js';
@@ -7,12 +7,15 @@ import type { CaMaterial } from '../create-ca.js';
 import type { VerifiedCsr } from '../csr.js';
 import type { RevocationReason } from '../revocation-reason.js';
 import { normalizeSerial } from '../serial.js';
-import { createFileAtomic } from './atomic-file.js';
 import type { CertificateRecord } from './certificate-record.js';
-import { Inventory } from './inventory.js';
+import type { InventoryBackend, ListFilter } from './inventory-backend.js';
+import { INVENTORY_CONFIG_FILE, readInventoryConfig, type InventoryConfig } from './inventory-config.js';
+import { SqliteInventory } from './sqlite-inventory.js';
+import { installCa, joinShared, openExisting } from './store-setup.js';
+import type { PostgresInventory } from './postgres-inventory.js';
+import type { SigningForwarder } from './signing-forwarder.js';
+import type { SigningService } from './signing-service.js';
 import { Issuance, type ClientRequest, type CsrRequest, type Issued, type ServerRequest, type SignedBatch } from './issuance.js';
-import { assertPrivateDirectory } from './permissions.js';
-import { recordBase } from './record-base.js';
 import { Revoker, type Revocation } from './revocation.js';
 import { SigningKey } from './signing-key.js';
 
@@ -24,6 +27,8 @@ export const STORE_FILES = {
   caCertificate: 'ca.pem',
   caKey: 'ca-key.pem',
   inventory: 'inventory.db',
+  /** Present when the inventory is shared on PostgreSQL (inventory-config.ts). */
+  inventoryConfig: INVENTORY_CONFIG_FILE,
   crl: 'crl.pem',
 } as const;
 
@@ -49,18 +54,22 @@ export class CaStore {
   private readonly signingKey: SigningKey;
   private readonly issuance: Issuance;
   private readonly revoker: Revoker;
+  private readonly now: () => Date;
+  private readonly readonly: boolean;
 
   private constructor(
     readonly dir: string,
     readonly caCertificatePem: string,
-    private readonly inventory: Inventory,
+    private readonly inventory: InventoryBackend,
     options: CaStoreOptions,
   ) {
     const paths = CaStore.paths(dir);
     const now = (): Date => (options.clock ?? (() => new Date()))();
+    this.now = now;
+    this.readonly = options.readonly ?? false;
     this.signingKey = new SigningKey(paths.caKey, paths.caCertificate, () => this.caCertificate, { ...options, now });
     const issuer = () => this.signingKey.issuer();
-    this.issuance = new Issuance(inventory, issuer, () => this.caCertificate.notAfter, dir, now, options.crypto);
+    this.issuance = new Issuance(inventory, issuer, () => this.caCertificate.notAfter, now, options.crypto);
     this.revoker = new Revoker(inventory, issuer, { dir, crlPath: paths.crl }, now);
   }
 
@@ -76,6 +85,7 @@ export class CaStore {
       caCertificate: join(root, STORE_FILES.caCertificate),
       caKey: join(root, STORE_FILES.caKey),
       inventory: join(root, STORE_FILES.inventory),
+      inventoryConfig: join(root, STORE_FILES.inventoryConfig),
       crl: join(root, STORE_FILES.crl),
     };
   }
@@ -84,85 +94,110 @@ export class CaStore {
     return existsSync(CaStore.paths(dir).caCertificate);
   }
 
+  /** Where the inventory of a state directory lives: the shared database, or the embedded file. */
+  static inventoryOf(dir: string): { kind: 'postgres'; config: InventoryConfig } | { kind: 'sqlite'; path: string } {
+    const paths = CaStore.paths(dir);
+    if (existsSync(paths.inventoryConfig)) return { kind: 'postgres', config: readInventoryConfig(paths.inventoryConfig) };
+    return { kind: 'sqlite', path: paths.inventory };
+  }
+
   /**
    * Makes the state directory (0700) and installs the CA in it, unless a CA is
-   * already there: then nothing is touched and `created` is false.
+   * already there: then nothing is touched and `created` is false. With `shared`,
+   * the inventory is that PostgreSQL database (which must not hold a CA yet).
    */
-  static async initialize(dir: string, material: CaMaterial, options: CaStoreOptions = {}): Promise<{ store: CaStore; created: boolean }> {
-    const paths = CaStore.paths(dir);
-    const certificate = parseCertificatePem(material.certificatePem, 'of the new CA');
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    assertPrivateDirectory(dir);
-    const inventory = Inventory.create(paths.inventory);
-    const now = (options.clock ?? (() => new Date()))();
-    const created = inventory.transaction(() => {
-      if (existsSync(paths.caCertificate)) return false;
-      // The key first: a ca.pem without its key would look like a usable CA.
-      createFileAtomic(paths.caKey, material.privateKeyPem, 0o600);
-      createFileAtomic(paths.caCertificate, material.certificatePem, 0o644);
-      inventory.insert({
-        ...recordBase({ ...certificate, pem: certificate.pem }, material.keyType, now),
-        profile: 'ca',
-        user: null,
-        groups: [],
-        hosts: [],
-        origin: material.origin,
-        destination: null,
-      });
-      return true;
-    });
-    const caPem = readFileSync(paths.caCertificate, 'utf8');
-    return { store: new CaStore(resolve(dir), caPem, inventory, options), created };
+  static async initialize(dir: string, material: CaMaterial, options: CaStoreOptions & { shared?: InventoryConfig } = {}): Promise<{ store: CaStore; created: boolean }> {
+    const { inventory, created } = await installCa(dir, material, options);
+    return { store: new CaStore(resolve(dir), readFileSync(CaStore.paths(dir).caCertificate, 'utf8'), inventory, options), created };
+  }
+
+  /**
+   * Joins a host to a shared inventory without the CA key (a docker host, a login
+   * node): ca.pem comes from the inventory's own CA record, beside inventory.json.
+   */
+  static async join(dir: string, shared: InventoryConfig, options: CaStoreOptions = {}): Promise<{ store: CaStore; created: boolean }> {
+    const { inventory, caPem, created } = await joinShared(dir, shared);
+    return { store: new CaStore(resolve(dir), caPem, inventory, { ...options, readonly: true }), created };
   }
 
   /** Opens an existing store; a missing or unsafe one is an InputError that says how to fix it. */
   static async open(dir: string, options: CaStoreOptions = {}): Promise<CaStore> {
-    const paths = CaStore.paths(dir);
-    assertPrivateDirectory(dir);
-    if (!existsSync(paths.caCertificate)) {
-      throw new InputError(`failed to open CA store ${resolve(dir)}: there is no CA in it (${STORE_FILES.caCertificate} is missing)`, {
-        hint: `make one with: dockauth ca init --dir ${dir}`,
-      });
-    }
-    if (!existsSync(paths.inventory)) {
-      throw new InputError(`failed to open CA store ${resolve(dir)}: the inventory ${paths.inventory} is missing`, {
-        hint: 'restore it from your backup; dockauth never starts an empty inventory beside an existing CA',
-      });
-    }
-    const caPem = readFileSync(paths.caCertificate, 'utf8');
-    const inventory = Inventory.open(paths.inventory, { readonly: options.readonly });
+    const { inventory, caPem } = await openExisting(dir, options);
     return new CaStore(resolve(dir), caPem, inventory, options);
   }
 
-  close(): void {
-    this.inventory.close();
+  /** Where the inventory is, for messages: a file path or a database URL (never its password). */
+  get inventoryWhere(): string {
+    return this.inventory.where;
+  }
+
+  /** For doctor: the inventory's schema version and whether this host's connection may change it. */
+  describeInventory(): Promise<{ schemaVersion: number; canWrite: boolean }> {
+    return this.inventory.describe();
+  }
+
+  /** True when this store shares its inventory on PostgreSQL. */
+  get shared(): boolean {
+    return !(this.inventory instanceof SqliteInventory);
+  }
+
+  /** Never rejects. */
+  close(): Promise<void> {
+    return this.inventory.close();
   }
 
   // The queries.
 
-  find(serial: string): CertificateRecord | undefined {
+  find(serial: string): Promise<CertificateRecord | undefined> {
     return this.inventory.find(normalizeSerial(serial));
   }
 
   /** A user's client certificates, newest expiry first. */
-  certificatesOf(user: string): CertificateRecord[] {
+  certificatesOf(user: string): Promise<CertificateRecord[]> {
     return this.inventory.byUser(user);
   }
 
-  list(filter: { profile?: CertificateRecord['profile']; status?: CertificateRecord['status'] } = {}): CertificateRecord[] {
+  list(filter: ListFilter = {}): Promise<CertificateRecord[]> {
     return this.inventory.list(filter);
   }
 
   /** How many certificates the inventory holds (optionally: with this status), without loading them. */
-  count(filter: { status?: CertificateRecord['status'] } = {}): number {
+  count(filter: Pick<ListFilter, 'status'> = {}): Promise<number> {
     return this.inventory.count(filter);
   }
 
   // The signing key, issuance, revocation: each in its own module.
 
-  /** Checks that the CA key can be used (permissions, passphrase) without signing anything. */
+  /** Checks that the CA key can be used (permissions, passphrase) without signing anything; on a login node, that it may forward. */
   async assertCanSign(): Promise<void> {
+    const forwarder = await this.forwarder();
+    if (forwarder) return forwarder.assertCanForward();
     await this.signingKey.issuer();
+  }
+
+  /**
+   * A host sharing the inventory without the CA key (a login node) forwards client
+   * requests to the CA host through the database (signing-forwarder.ts).
+   */
+  private async forwarder(): Promise<SigningForwarder | undefined> {
+    if (!this.shared || this.readonly || existsSync(CaStore.paths(this.dir).caKey)) return undefined;
+    const { SigningForwarder } = await import('./signing-forwarder.js');
+    return new SigningForwarder(this.inventory as PostgresInventory, this.now);
+  }
+
+  /** Signs one client request without recording it (the signing service records it with its answer). */
+  async signForRequest(request: ClientRequest): Promise<Issued> {
+    const batch = await this.issuance.signClients([request]);
+    return batch.items[0]!.issued;
+  }
+
+  /** On the CA host of a shared inventory: answers login nodes' signing requests until closed. */
+  async startSigningService(log: (line: string) => void): Promise<SigningService> {
+    if (!this.shared) {
+      throw new InputError(`failed to serve signing requests: the inventory of ${this.dir} is not shared`, { hint: 'share it first: dockauth inventory migrate --to postgres://…' });
+    }
+    const { startSigningService } = await import('./signing-service.js');
+    return startSigningService(this, this.inventory as PostgresInventory, log, this.now);
   }
 
   /** A client certificate for a login name, with a fresh key the user will hold. */
@@ -171,12 +206,14 @@ export class CaStore {
   }
 
   /** Client certificates for many users at once (batch onboarding), in one inventory transaction. */
-  issueClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<Issued[]> {
-    return this.issuance.issueClients(requests, onSigned);
+  async issueClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<Issued[]> {
+    return this.issuance.recordClients(await this.signClients(requests, onSigned));
   }
 
-  /** Signs without recording (see Issuance.signClients): the caller records with recordClients. */
-  signClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<SignedBatch> {
+  /** Signs without recording (see Issuance.signClients): the caller records with recordClients. On a login node, the CA host signs and records. */
+  async signClients(requests: readonly ClientRequest[], onSigned?: () => void): Promise<SignedBatch> {
+    const forwarder = await this.forwarder();
+    if (forwarder) return forwarder.signClients(requests, onSigned);
     return this.issuance.signClients(requests, onSigned);
   }
 
@@ -207,9 +244,9 @@ export class CaStore {
   }
 
   /** Revokes every still-valid client certificate of a user and publishes a new CRL. */
-  revokeUser(user: string, reason: RevocationReason = 'unspecified'): Promise<Revocation> {
+  async revokeUser(user: string, reason: RevocationReason = 'unspecified'): Promise<Revocation> {
     validateLoginName(user);
-    const serials = this.certificatesOf(user)
+    const serials = (await this.certificatesOf(user))
       .filter((record) => record.status === 'valid')
       .map((record) => record.serial);
     return this.revoker.revokeSerials(serials, reason);

@@ -1,4 +1,4 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import type { VerifiedCsr } from '../csr.js';
 import { InputError, OperationError, describeCause } from '../errors.js';
 import { issueCertificate, type Issuer } from '../issue.js';
@@ -12,7 +12,7 @@ import { randomSerial } from '../serial.js';
 import type { SubjectFields } from '../subject.js';
 import { computeValidity, daysToMs } from '../validity.js';
 import type { CertificateRecord } from './certificate-record.js';
-import { SerialTakenError, type Inventory } from './inventory.js';
+import type { InventoryBackend } from './inventory-backend.js';
 import { recordBase } from './record-base.js';
 
 export interface ClientRequest {
@@ -24,9 +24,10 @@ export interface ClientRequest {
   durationMs?: number;
   /**
    * Re-sign this public key instead of making a new key pair: renewal of a user
-   * who keeps their own key (the certificate being renewed carries it).
+   * who keeps their own key (the certificate being renewed carries it), or a
+   * login node's request (it made the key pair and keeps the private key).
    */
-  publicKeyFrom?: { certificatePem: string; keyType: KeyType };
+  publicKeyFrom?: { certificatePem: string; keyType: KeyType } | { publicKeyPem: string; keyType: KeyType };
 }
 
 export interface CsrRequest {
@@ -69,7 +70,8 @@ interface SignInput {
 }
 
 interface SignedItem {
-  input: SignInput;
+  /** What was signed (absent when the CA host signed it for a login node). */
+  input?: SignInput;
   privateKeyPem?: string;
   issued: Issued;
 }
@@ -77,6 +79,8 @@ interface SignedItem {
 /** Certificates signed but not yet recorded (opaque to callers). */
 export interface SignedBatch {
   readonly items: readonly SignedItem[];
+  /** Already in the inventory: the CA host recorded it as it signed (a forwarded request). */
+  readonly recorded?: boolean;
 }
 
 /**
@@ -85,10 +89,9 @@ export interface SignedBatch {
  */
 export class Issuance {
   constructor(
-    private readonly inventory: Inventory,
+    private readonly inventory: InventoryBackend,
     private readonly issuer: () => Promise<Issuer>,
     private readonly caNotAfter: () => Date,
-    private readonly dir: string,
     private readonly now: () => Date,
     private readonly crypto?: Crypto,
   ) {}
@@ -121,7 +124,7 @@ export class Issuance {
             const input: SignInput = {
               profile: CLIENT_PROFILE,
               subject: { commonName: user, organization: groups },
-              publicKey: own ? new X509Certificate(own.certificatePem).publicKey : keyPair!.publicKey,
+              publicKey: own ? ('publicKeyPem' in own ? createPublicKey(own.publicKeyPem) : new X509Certificate(own.certificatePem).publicKey) : keyPair!.publicKey,
               publicKeyType: own ? own.keyType : keyPair!.type,
               durationMs: request.durationMs,
               record: { user, groups, hosts: [], origin: own ? 'csr' : 'generated', destination: request.destination ?? null },
@@ -138,7 +141,8 @@ export class Issuance {
 
   /** Records a signed batch in one transaction and hands back what was recorded. */
   async recordClients(batch: SignedBatch): Promise<Issued[]> {
-    await this.recordSigned(batch.items);
+    // The same objects: a serial collision re-signs in place, and what is returned below is what was recorded.
+    if (!batch.recorded) await this.recordSigned(batch.items as ReadonlyArray<{ input: SignInput; issued: Issued }>);
     return batch.items.map((item) => ({ ...item.issued, ...(item.privateKeyPem === undefined ? {} : { privateKeyPem: item.privateKeyPem }) }));
   }
 
@@ -222,28 +226,22 @@ export class Issuance {
     let pending = items;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === 5) throw new OperationError('failed to issue certificates: no free serial after 5 attempts (inventory damaged?)');
-      const taken = new Set(this.recordAll(pending.map((item) => item.issued)));
+      const taken = new Set(await this.recordAll(pending.map((item) => item.issued)));
       pending = pending.filter((item) => taken.has(item.issued));
       for (const item of pending) item.issued = await this.sign(item.input);
     }
   }
 
   /** One durable commit for a whole batch; returns those whose serial was taken (not recorded). */
-  private recordAll(issued: readonly Issued[]): Issued[] {
+  private async recordAll(issued: readonly Issued[]): Promise<Issued[]> {
     try {
-      return this.inventory.transaction(() =>
-        issued.filter((item) => {
-          try {
-            this.inventory.insert(item.record);
-            return false;
-          } catch (error) {
-            if (error instanceof SerialTakenError) return true;
-            throw error;
-          }
-        }),
-      );
+      return await this.inventory.transaction(async (tx) => {
+        const taken: Issued[] = [];
+        for (const item of issued) if (!(await tx.insert(item.record))) taken.push(item);
+        return taken;
+      });
     } catch (error) {
-      throw new OperationError(`failed to record certificates in ${this.dir}: ${describeCause(error)}`, { cause: error });
+      throw new OperationError(`failed to record certificates in ${this.inventory.where}: ${describeCause(error)}`, { cause: error });
     }
   }
 }

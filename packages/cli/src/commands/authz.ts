@@ -96,14 +96,14 @@ async function certificateOf(context: Context, user: string): Promise<{ ok: true
     return { ok: false, reason: `the CA inventory in ${context.dir} cannot be read (${(error as Error).message})` };
   }
   try {
-    const records = store.list({}).filter((record) => record.profile === 'client' && record.user === user);
+    const records = (await store.certificatesOf(user)).filter((record) => record.profile === 'client' && record.user === user);
     const valid = records.find((record) => certificateState(record, context.now()) === 'valid');
     if (valid) return { ok: true, groups: valid.groups };
     const newest = records.sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
     if (!newest) return { ok: false, reason: `${user} has no certificate from this CA: dockauth user add ${user}` };
     return { ok: false, reason: `${user}'s certificate ${newest.serial} is ${certificateState(newest, context.now())}: dockauth user renew ${user} (or user add)` };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -14,7 +14,7 @@ export async function crlCommand(context: Context, options: CrlOptions): Promise
   const out = options.out === undefined ? undefined : resolve(options.out);
   const store = await openStore(context, options);
   try {
-    const plan = planCrl({ crl: CaStore.paths(context.dir).crl, out, revoked: store.count({ status: 'revoked' }) });
+    const plan = planCrl({ crl: CaStore.paths(context.dir).crl, out, revoked: await store.count({ status: 'revoked' }) });
     const pem = await applyCrl(context, store, plan);
     const where = `${plan.crl}${out ? ` and ${out}` : ''}`;
     const removed = plan.leftovers.length > 0 ? `; ${context.dryRun ? 'would remove' : 'removed'} ${plan.leftovers.length} temporary file(s) a killed run left` : '';
@@ -25,6 +25,6 @@ export async function crlCommand(context: Context, options: CrlOptions): Promise
     context.out.say(`Published the CRL (${plan.revoked} revoked) in ${where}${removed}.`);
     return { changed: true, crl: plan.crl, out: plan.out, revoked: plan.revoked, leftoversRemoved: plan.leftovers.length };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -3,8 +3,8 @@ import { CaStore, certificateState, type CertificateRecord } from '@dockauth/ca'
 import { formatDate } from '../store-access.js';
 
 /** The CA as commands report it. */
-export function describeCa(store: CaStore): Record<string, string> {
-  const record = store.list({ profile: 'ca' }).at(-1);
+export async function describeCa(store: CaStore): Promise<Record<string, string>> {
+  const record = (await store.list({ profile: 'ca' })).at(-1);
   const paths = CaStore.paths(store.dir);
   return {
     subject: store.caCertificate.subject,

@@ -45,15 +45,15 @@ async function runChecks(context: Context, options: DoctorOptions, findings: Fin
   let socketExists = false;
   try {
     if (store) {
-      checkExpiring(context, store, findings);
-      checkCrl(context, store, findings);
+      await checkExpiring(context, store, findings);
+      await checkCrl(context, store, findings);
     }
     checkDaemonJson(context, options.daemonJson, store, findings);
     checkPolicy(options.policy ?? join(context.dir, 'policy.yaml'), findings);
     await checkPlugin(options.pluginSocket ?? DEFAULT_PLUGIN_SOCKET, findings);
     await checkGateway(context.dir, store, daemonHosts(options.daemonJson), tcpAddress(options.gateway ?? 'tcp://127.0.0.1:2376', '--gateway'), findings);
     checkProfileD({ root: options.profileRoot ?? '/' }, findings);
-    if (store) checkUsers(store, findings);
+    if (store) await checkUsers(store, findings);
     socketExists = checkDockerSocket(options.socket, options.dockerGroup ?? 'docker', findings);
   } finally {
     store?.close();

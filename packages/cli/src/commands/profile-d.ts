@@ -22,7 +22,7 @@ export async function profileDCommand(context: Context, options: ProfileDOptions
   try {
     dockerHost = await chooseDockerHost(context, store, options.dockerHost);
   } finally {
-    store.close();
+    await store.close();
   }
   const os = parseOsRelease(existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '');
   const locations = profileLocations(os, options.out === undefined ? undefined : resolve(options.out));

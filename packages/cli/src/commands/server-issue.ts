@@ -51,7 +51,7 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
 
   const store = await openStore(context, options);
   try {
-    const plan = planServer(store, paths, hosts, withinDays, context.now());
+    const plan = planServer({ caCertificatePem: store.caCertificatePem, servers: await store.list({ profile: 'server', status: 'valid' }) }, paths, hosts, withinDays, context.now());
     const current = plan.current;
     if (plan.action === 'unchanged' && current) {
       await applyServer(context, store, plan, { keyType, durationMs }); // only a killed run's leftovers, if any
@@ -70,6 +70,6 @@ export async function serverIssueCommand(context: Context, options: ServerIssueO
     else context.out.say('Next: dockauth daemon configure');
     return { changed: true, out, serial: issued.record.serial, hosts: issued.record.hosts, notAfter, files: paths, superseded: current?.serial ?? null };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -41,11 +41,11 @@ function daemonTarget(daemonJson: string): InstalledPaths | undefined {
  * certificate this CA issued with --out that is still installed where it went
  * (a CA host issues every host's). Each once.
  */
-function targets(store: CaStore, daemonJson: string): Target[] {
+async function targets(store: CaStore, daemonJson: string): Promise<Target[]> {
   const found = new Map<string, Target>();
   const inUse = daemonTarget(daemonJson);
   if (inUse) found.set(inUse.certificate, { paths: inUse, inUse: true });
-  for (const record of store.list({ profile: 'server', status: 'valid' })) {
+  for (const record of await store.list({ profile: 'server', status: 'valid' })) {
     if (!record.destination) continue;
     const paths = { ca: join(record.destination, SERVER_FILES.ca), certificate: join(record.destination, SERVER_FILES.certificate), key: join(record.destination, SERVER_FILES.key) };
     if (found.has(paths.certificate) || readPlainFile(paths.certificate)?.toString() !== record.certificatePem) continue;
@@ -69,15 +69,16 @@ export async function serverRenewCommand(context: Context, options: ServerRenewO
     const now = context.now();
     const results: Array<Record<string, unknown>> = [];
     let restartNeeded = false;
-    for (const target of targets(store, daemonJson)) {
-      const installed = planServer(store, target.paths, [], withinDays, now);
+    const known = { caCertificatePem: store.caCertificatePem, servers: await store.list({ profile: 'server', status: 'valid' }) };
+    for (const target of await targets(store, daemonJson)) {
+      const installed = planServer(known, target.paths, [], withinDays, now);
       const where = `${target.paths.certificate}${target.inUse ? ` (dockerd's, named in ${daemonJson})` : ''}`;
       if (!installed.current) {
         context.out.warn(`${where} is not a certificate this CA issued (or its key or CA file is missing); not renewed. Issue one with: dockauth server issue --out ${dirname(target.paths.certificate)}`);
         results.push({ certificate: target.paths.certificate, inUse: target.inUse, action: 'not ours' });
         continue;
       }
-      const plan = planServer(store, target.paths, installed.current.hosts, withinDays, now);
+      const plan = planServer(known, target.paths, installed.current.hosts, withinDays, now);
       const issued = await applyServer(context, store, plan, { durationMs });
       const about = { certificate: target.paths.certificate, out: dirname(target.paths.certificate), inUse: target.inUse, hosts: plan.hosts };
       if (plan.action === 'unchanged') {
@@ -117,7 +118,7 @@ export async function serverRenewCommand(context: Context, options: ServerRenewO
       restarted,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

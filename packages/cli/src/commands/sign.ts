@@ -37,9 +37,10 @@ export async function signCommand(context: Context, options: SignOptions): Promi
   const store = await openStore(context, options);
   try {
     await store.verifyCsr({ csrPem, where: options.csr, user: options.user }); // a bad CSR stops the run before anything changes
+    const known = await store.certificatesOf(options.user);
     const plan = planSign({ csr: options.csr, user: options.user, groups, durationMs, out }, {
       now: context.now(),
-      certificatesOf: (user) => store.certificatesOf(user),
+      certificatesOf: () => known,
     });
     const issued = await applySign(context, store, plan, csrPem);
     const revokes = [...plan.stale, ...plan.supersedes];
@@ -67,6 +68,6 @@ export async function signCommand(context: Context, options: SignOptions): Promi
       leftoversRemoved: plan.leftovers.length,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -82,6 +82,6 @@ export async function userAddCommand(context: Context, options: UserAddOptions, 
     }
     return { changed, dryRun: context.dryRun, users: outcomes };
   } finally {
-    store.close();
+    await store.close();
   }
 }

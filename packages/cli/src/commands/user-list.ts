@@ -1,4 +1,4 @@
-import { certificateState } from '@dockauth/ca';
+import { certificateState, type CertificateRecord } from '@dockauth/ca';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { daysOption, formatDate, openStore } from '../store-access.js';
@@ -21,9 +21,9 @@ export async function userListCommand(context: Context, options: UserListOptions
   const store = await openStore(context, options);
   try {
     const now = context.now();
-    const newest = new Map<string, ReturnType<typeof store.list>[number]>();
+    const newest = new Map<string, CertificateRecord>();
     const counts = new Map<string, number>();
-    for (const record of store.list({ profile: 'client' })) {
+    for (const record of await store.list({ profile: 'client' })) {
       const user = record.user as string;
       counts.set(user, (counts.get(user) ?? 0) + 1);
       const seen = newest.get(user);
@@ -56,6 +56,6 @@ export async function userListCommand(context: Context, options: UserListOptions
     }
     return { changed: false, users, expiringSoon: users.filter((user) => user.expiresSoon).map((user) => user.user) };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,4 +1,4 @@
-import { validateLoginName } from '@dockauth/ca';
+import { validateLoginName, type CertificateRecord } from '@dockauth/ca';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { Plan } from '../apply/plan.js';
 import { renderPlan } from '../apply/render-plan.js';
@@ -26,18 +26,21 @@ export async function userRemoveCommand(context: Context, options: UserRemoveOpt
     const accounts = lookupAccounts(names);
     const caPem = store.caCertificatePem;
     const homes = new Map<string, HomeRemoval>();
+    const known = new Map<string, CertificateRecord[]>();
+    for (const user of names) known.set(user, await store.certificatesOf(user));
+    const certificatesOf = (user: string): CertificateRecord[] => known.get(user) ?? [];
     for (const user of names) {
       const account = accounts.get(user);
-      if (account && account.uid !== 0) homes.set(user, planHomeRemoval(account, store.certificatesOf(user), caPem));
+      if (account && account.uid !== 0) homes.set(user, planHomeRemoval(account, certificatesOf(user), caPem));
     }
-    const serials = names.flatMap((user) => store.certificatesOf(user).filter((record) => record.status === 'valid').map((record) => record.serial));
-    const unknown = names.filter((user) => store.certificatesOf(user).length === 0 && !accounts.get(user));
+    const serials = names.flatMap((user) => certificatesOf(user).filter((record) => record.status === 'valid').map((record) => record.serial));
+    const unknown = names.filter((user) => certificatesOf(user).length === 0 && !accounts.get(user));
     for (const user of unknown) context.out.warn(`${user} has no certificate in ${context.dir} and no account here`);
     const plan: Plan = { changes: [...homes.values()].flatMap((home) => home.changes) };
     const preview = applyPlan(plan, { dryRun: true });
     const report = (user: string): Record<string, unknown> => ({
       user,
-      serials: store.certificatesOf(user).filter((record) => serials.includes(record.serial)).map((record) => record.serial),
+      serials: certificatesOf(user).filter((record) => serials.includes(record.serial)).map((record) => record.serial),
       removed: (homes.get(user)?.changes ?? []).map((change) => change.path).filter((path) => preview.outcomes.some((outcome) => outcome.path === path && outcome.action === 'remove')),
       left: homes.get(user)?.left ?? [],
     });
@@ -62,6 +65,6 @@ export async function userRemoveCommand(context: Context, options: UserRemoveOpt
     if (revoked.length > 0) context.out.say(`The plugin refuses their certificates from now on; the CRL is in ${context.dir}/crl.pem`);
     return { changed: revoked.length > 0 || result.changed || stopped, users: users.map((entry, index) => ({ ...entry, containers: containers[names[index] as string] ?? null })), unknown };
   } finally {
-    store.close();
+    await store.close();
   }
 }

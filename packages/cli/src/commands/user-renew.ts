@@ -27,15 +27,16 @@ export async function userRenewCommand(context: Context, options: UserRenewOptio
   const store = await openStore(context, options);
   try {
     const users = options.all
-      ? [...new Set(store.list({ profile: 'client', status: 'valid' }).map((record) => record.user as string))]
+      ? [...new Set((await store.list({ profile: 'client', status: 'valid' })).map((record) => record.user as string))]
       : names;
-    const requests = users.map((user) => {
-      const latest = store.certificatesOf(user).find((record) => record.status === 'valid');
+    const requests: Array<{ user: string; followDestination: boolean }> = [];
+    for (const user of users) {
+      const latest = (await store.certificatesOf(user)).find((record) => record.status === 'valid');
       if (!latest) {
         throw new InputError(`failed to renew ${user}: no certificate that is not revoked`, { hint: `issue one with: dockauth user add ${user}` });
       }
-      return { user, followDestination: true };
-    });
+      requests.push({ user, followDestination: true });
+    }
     const outcomes = await onboardUsers(context, store, requests, {
       out: options.out,
       withinDays,
@@ -44,6 +45,6 @@ export async function userRenewCommand(context: Context, options: UserRenewOptio
     reportOutcomes(context, outcomes);
     return { changed: outcomes.some((outcome) => outcome.changed), dryRun: context.dryRun, users: outcomes };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,4 +1,4 @@
-import { parseRevocationReason, validateLoginName } from '@dockauth/ca';
+import { parseRevocationReason, validateLoginName, type CertificateRecord } from '@dockauth/ca';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -57,10 +57,12 @@ export async function userRevokeCommand(context: Context, options: UserRevokeOpt
   const reason = parseRevocationReason(options.reason ?? 'unspecified');
   const store = await openStore(context, options);
   try {
+    const known = new Map<string, CertificateRecord[]>();
+    for (const user of names) known.set(user, await store.certificatesOf(user));
     const serials = names.flatMap((user) =>
-      store.certificatesOf(user).filter((record) => record.status === 'valid').map((record) => record.serial),
+      (known.get(user) ?? []).filter((record) => record.status === 'valid').map((record) => record.serial),
     );
-    const unknown = names.filter((user) => store.certificatesOf(user).length === 0);
+    const unknown = names.filter((user) => (known.get(user) ?? []).length === 0);
     for (const user of unknown) context.out.warn(`${user} has no certificate in ${context.dir}`);
     if (context.dryRun) {
       context.out.say(serials.length ? `would revoke ${serials.join(', ')} (${reason})` : 'nothing to revoke');
@@ -75,6 +77,6 @@ export async function userRevokeCommand(context: Context, options: UserRevokeOpt
     const stopped = Object.values(containers).some((done) => done.stopped.length + done.unrestarted.length > 0);
     return { changed: revoked.length > 0 || stopped, revoked: revoked.map((record) => ({ user: record.user, serial: record.serial, reason })), unknown, containers };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -26,7 +26,7 @@ export async function userShowCommand(context: Context, options: GlobalOptions, 
   const user = validateLoginName(String(args[0]));
   const store = await openStore(context, options);
   try {
-    const records = store.certificatesOf(user);
+    const records = await store.certificatesOf(user);
     if (records.length === 0) {
       throw new InputError(`failed to show ${user}: no certificate was ever issued to ${user} in ${context.dir}`, {
         hint: `issue one with: dockauth user add ${user}`,
@@ -46,6 +46,6 @@ export async function userShowCommand(context: Context, options: GlobalOptions, 
     }
     return { changed: false, user, certificates, files };
   } finally {
-    store.close();
+    await store.close();
   }
 }

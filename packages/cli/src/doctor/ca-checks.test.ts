@@ -28,8 +28,8 @@ describe('doctor: the CRL\'s and the served certificate\'s expiry', () => {
     cli('user', 'revoke', 'gone', '--docker-socket', 'none');
     store = await CaStore.open(state);
   });
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -37,9 +37,9 @@ describe('doctor: the CRL\'s and the served certificate\'s expiry', () => {
     [0, 'ok', undefined],
     [6, 'warning', 'expires on'],
     [8, 'error', 'anything that checks it refuses every certificate'],
-  ])('the CRL (next update in 7 days) seen %i days on: %s', (days, severity, text) => {
+  ])('the CRL (next update in 7 days) seen %i days on: %s', async (days, severity, text) => {
     const findings: Finding[] = [];
-    checkCrl(at(days), store, findings);
+    await checkCrl(at(days), store, findings);
     expect(findings).toEqual([expect.objectContaining({ severity, check: 'crl', ...(text ? { message: expect.stringContaining(text), fix: 'dockauth crl' } : {}) })]);
   });
 

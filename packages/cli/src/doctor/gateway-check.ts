@@ -32,7 +32,7 @@ export async function checkGateway(dir: string, store: CaStore | undefined, daem
     return; // the plugin-only layout: nothing to check
   }
   const der = pemToDer(tls.cert.toString('utf8'));
-  const record = store?.list({ profile: 'client' }).find((candidate) => pemToDer(candidate.certificatePem).equals(der));
+  const record = (await store?.list({ profile: 'client' }))?.find((candidate) => pemToDer(candidate.certificatePem).equals(der));
   const state = record && certificateState(record, now);
   if (!record || state !== 'valid') {
     findings.push({ severity: 'error', check: 'gateway certificate', message: `${join(files, 'cert.pem')} is ${record ? state : 'not in the inventory'}: the plugin refuses everything the gateway forwards`, fix: 'dockauth gateway issue' });

@@ -34,14 +34,14 @@ function checkKey(user: string, account: Account, path: string, stats: Stats, fi
 }
 
 /** Each user with a valid certificate and a local account: their installed bundle, and above all their key's mode. */
-export function checkUsers(store: CaStore, findings: Finding[]): void {
-  const users = [...new Set(store.list({ profile: 'client', status: 'valid' }).map((record) => record.user as string))];
+export async function checkUsers(store: CaStore, findings: Finding[]): Promise<void> {
+  const users = [...new Set((await store.list({ profile: 'client', status: 'valid' })).map((record) => record.user as string))];
   const accounts = lookupAccounts(users);
   for (const user of users) {
     const account = accounts.get(user);
     if (!account) continue; // certificates shipped with --out for users of other hosts
     const dir = join(account.home, '.docker');
-    const latest = store.certificatesOf(user).find((record) => record.status === 'valid');
+    const latest = (await store.certificatesOf(user)).find((record) => record.status === 'valid');
     const problems: string[] = [];
     for (const name of [BUNDLE_FILES.ca, BUNDLE_FILES.certificate, BUNDLE_FILES.key]) {
       const path = join(dir, name);

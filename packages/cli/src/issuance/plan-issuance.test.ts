@@ -1,9 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CaStore, createCa, type CertificateRecord, type Issued } from '@dockauth/ca';
+import { CaStore, createCa, type CertificateRecord, type Issued, SqliteInventory } from '@dockauth/ca';
 import { makeTempDir } from '../../../../test/support/temp.js';
 import { bundlePaths, outTarget } from '../client-bundle.js';
 import { planIssuance, type IssuancePlan, type UserRequest } from './plan-issuance.js';
+
+/** The planners are pure and synchronous: the store's records, read directly for them. */
+const recordsOf = (store: CaStore, user: string) => {
+  const inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true });
+  try {
+    return inventory.byUserNow(user);
+  } finally {
+    inventory.closeNow();
+  }
+};
+
 
 const DAY = 86_400_000;
 
@@ -17,8 +28,8 @@ describe('planIssuance: what to sign, write and revoke, decided from the store a
     mkdirSync(out);
     ({ store } = await CaStore.initialize(join(temp.dir, 'state'), await createCa({ subject: { commonName: 'Plan CA' } })));
   });
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     temp.cleanup();
   });
 
@@ -36,7 +47,7 @@ describe('planIssuance: what to sign, write and revoke, decided from the store a
     const result = planIssuance(requests, { out, withinDays }, {
       now,
       caPem: store.caCertificatePem,
-      certificatesOf: (user) => store.certificatesOf(user),
+      certificatesOf: (user) => recordsOf(store, user),
       accounts: new Map(),
       leftoversIn: (dir) => (dir.endsWith('/dan') ? [join(dir, '.key.pem.999999.0123456789ab.tmp')] : []),
     });
@@ -80,7 +91,7 @@ describe('planIssuance: what to sign, write and revoke, decided from the store a
     const later = planIssuance([{ user: 'fay' }], { withinDays: 30 }, {
       now: new Date(Date.now() + 360 * DAY),
       caPem: store.caCertificatePem,
-      certificatesOf: (user) => store.certificatesOf(user),
+      certificatesOf: (user) => recordsOf(store, user),
       accounts: new Map(),
     });
     expect(later).toMatchObject({ users: [{ action: 'skip' }] });

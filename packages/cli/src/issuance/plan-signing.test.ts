@@ -1,10 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CaStore, createCa, type Issued } from '@dockauth/ca';
+import { CaStore, createCa, type Issued, SqliteInventory } from '@dockauth/ca';
 import { openssl } from '../../../../test/support/openssl.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
 import { planCrl } from './crl-publication.js';
 import { planSign, type SignPlan } from './csr-signing.js';
+
+/** The planners are pure and synchronous: the store's records, read directly for them. */
+const recordsOf = (store: CaStore, user: string) => {
+  const inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true });
+  try {
+    return inventory.byUserNow(user);
+  } finally {
+    inventory.closeNow();
+  }
+};
+
 
 describe('planSign and planCrl: what is signed, recorded, written and revoked, decided from the store and the files', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -21,8 +32,8 @@ describe('planSign and planCrl: what is signed, recorded, written and revoked, d
     mkdirSync(out);
     ({ store } = await CaStore.initialize(join(temp.dir, 'state'), await createCa({ subject: { commonName: 'Sign Plan CA' } })));
   });
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     temp.cleanup();
   });
 
@@ -34,7 +45,7 @@ describe('planSign and planCrl: what is signed, recorded, written and revoked, d
   };
   const leftoversIn = (dir: string): string[] => [join(dir, '.cert-dan.pem.999999.0123456789ab.tmp'), join(dir, '.other.pem.999999.0123456789ab.tmp')];
   const plan = (user: string, file: string | undefined): SignPlan =>
-    planSign({ csr: 'test.csr', user, groups: [], out: file }, { now: new Date(), certificatesOf: (name) => store.certificatesOf(name), leftoversIn });
+    planSign({ csr: 'test.csr', user, groups: [], out: file }, { now: new Date(), certificatesOf: (name) => recordsOf(store, name), leftoversIn });
 
   test.each<[string, string, (file: string) => Promise<Record<string, unknown>>]>([
     ['a first signing into a new file revokes nothing', 'amy', async () => ({ supersedes: [], stale: [], kept: [] })],
@@ -66,7 +77,7 @@ describe('planSign and planCrl: what is signed, recorded, written and revoked, d
     const old = await signed('gus', file, true);
     await store.revokeSerials([old.record.serial], 'superseded');
     expect(plan('gus', file)).toMatchObject({ supersedes: [], stale: [] });
-    expect(planSign({ csr: 'c', user: 'bo', groups: [], out: join(out, 'cert-bo.pem') }, { now: new Date(Date.now() + 400 * 86_400_000), certificatesOf: (name) => store.certificatesOf(name), leftoversIn })).toMatchObject({ supersedes: [], stale: [], kept: [] });
+    expect(planSign({ csr: 'c', user: 'bo', groups: [], out: join(out, 'cert-bo.pem') }, { now: new Date(Date.now() + 400 * 86_400_000), certificatesOf: (name) => recordsOf(store, name), leftoversIn })).toMatchObject({ supersedes: [], stale: [], kept: [] });
   });
 
   test.each<[string, { state?: string; out?: string | null }, Record<string, unknown>]>([

@@ -26,11 +26,12 @@ export interface ServerPlan {
 }
 
 /** Reads the store and the files at `paths`; decides whether to issue. Changes nothing. */
-export function planServer(store: Pick<CaStore, 'list' | 'caCertificatePem'>, paths: InstalledPaths, hosts: string[], withinDays: number, now: Date): ServerPlan {
+/** `known`: the CA certificate and the valid server certificates of the inventory. */
+export function planServer(known: { caCertificatePem: string; servers: readonly CertificateRecord[] }, paths: InstalledPaths, hosts: string[], withinDays: number, now: Date): ServerPlan {
   const installed = readPlainFile(paths.certificate)?.toString();
-  const valid = store.list({ profile: 'server', status: 'valid' }).filter((record) => record.notAfter > now);
+  const valid = known.servers.filter((record) => record.notAfter > now);
   const record = installed === undefined ? undefined : valid.find((candidate) => candidate.certificatePem === installed);
-  const current = record && certificateIsInstalled(paths, store.caCertificatePem, record.certificatePem) ? record : undefined;
+  const current = record && certificateIsInstalled(paths, known.caCertificatePem, record.certificatePem) ? record : undefined;
   const dir = dirname(paths.certificate);
   const stale = valid.filter((candidate) => candidate !== current && candidate.destination === dir && candidate.certificatePem !== installed).map((candidate) => candidate.serial);
   const leftovers = staleTemporaries(dir, undefined);

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { chmodSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { CertificateRecord } from './certificate-record.js';
+import { fromRow, toRow, type Row } from './record-row.js';
+import type { CrlEntry, InventoryBackend, InventoryWrites, ListFilter } from './inventory-backend.js';
 
 type Database = Database.Database;
 
@@ -20,24 +22,6 @@ function sqliteBinding(): string {
   return nativeBinding as string;
 }
 
-type Row = {
-  serial: string;
-  profile: CertificateRecord['profile'];
-  subject: string;
-  user: string | null;
-  groups_json: string;
-  hosts_json: string;
-  key_type: CertificateRecord['keyType'];
-  origin: CertificateRecord['origin'];
-  destination: string | null;
-  not_before: number;
-  not_after: number;
-  issued_at: number;
-  status: CertificateRecord['status'];
-  revoked_at: number | null;
-  revocation_reason: CertificateRecord['revocationReason'];
-  pem: string;
-};
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS certificates (
@@ -66,18 +50,22 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 /** Bumped with every change to SCHEMA; a store written by another version is refused, not guessed at. */
 export const SCHEMA_VERSION = 1;
 
-export class SerialTakenError extends Error {}
-
 /**
- * The inventory: SQLite gives the store its lock, atomic transactions and
+ * The embedded inventory: SQLite gives the store its lock, atomic transactions and
  * flat look-up cost. All writes happen inside transactions; a process that dies
- * half-way leaves nothing behind.
+ * half-way leaves nothing behind. The queries are synchronous underneath (the
+ * plugin's per-request look-up uses findNow) and asynchronous to the store.
  */
-export class Inventory {
+export class SqliteInventory implements InventoryBackend {
   private readonly db: Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** This connection's transactions, one after another (BEGIN does not nest). */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Database) {
+  private constructor(
+    db: Database,
+    readonly where: string,
+  ) {
     this.db = db;
   }
 
@@ -91,7 +79,7 @@ export class Inventory {
     return prepared;
   }
 
-  static create(path: string): Inventory {
+  static create(path: string): SqliteInventory {
     const db = new Database(path, { timeout: 60_000, nativeBinding: sqliteBinding() });
     chmodSync(path, 0o600);
     // A rollback journal, not WAL: readers create no -wal/-shm files, so a command
@@ -101,15 +89,15 @@ export class Inventory {
     const fresh = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'certificates'`).get() === undefined;
     db.exec(SCHEMA);
     if (fresh) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    const inventory = new Inventory(db);
+    const inventory = new SqliteInventory(db, path);
     inventory.assertSchema(path);
     return inventory;
   }
 
-  static open(path: string, options: { readonly?: boolean } = {}): Inventory {
+  static open(path: string, options: { readonly?: boolean } = {}): SqliteInventory {
     const db = new Database(path, { fileMustExist: true, readonly: options.readonly ?? false, timeout: 60_000, nativeBinding: sqliteBinding() });
     if (!options.readonly) db.pragma('synchronous = FULL');
-    const inventory = new Inventory(db);
+    const inventory = new SqliteInventory(db, path);
     inventory.assertSchema(path);
     return inventory;
   }
@@ -129,33 +117,84 @@ export class Inventory {
     }
   }
 
-  close(): void {
-    this.db.close();
+  closeNow(): void {
+    if (this.db.open) this.db.close();
   }
 
-  /** Runs `work` in a write transaction; other writers wait for it (busy timeout). */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+  async close(): Promise<void> {
+    this.closeNow();
   }
 
   /**
-   * Holds the write lock across asynchronous work (signing a CRL), so that two
-   * processes never publish CRLs out of order. Callers in one process must not
-   * nest it (CaStore serializes them).
+   * Runs `work` holding the write lock (BEGIN IMMEDIATE) across its asynchronous
+   * steps (signing a CRL), so two processes never publish CRLs out of order;
+   * other writers wait for it (busy timeout). Committed when `work` resolves.
    */
-  async withWriteLock<T>(work: () => Promise<T>): Promise<T> {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+  transaction<T>(work: (tx: InventoryWrites) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
-  insert(record: CertificateRecord): void {
+  async describe(): Promise<{ schemaVersion: number; canWrite: boolean }> {
+    return { schemaVersion: SCHEMA_VERSION, canWrite: !this.db.readonly };
+  }
+
+  async find(serial: string): Promise<CertificateRecord | undefined> {
+    return this.findNow(serial);
+  }
+
+  async byUser(user: string): Promise<CertificateRecord[]> {
+    return this.byUserNow(user);
+  }
+
+  async list(filter: ListFilter = {}): Promise<CertificateRecord[]> {
+    return this.listNow(filter);
+  }
+
+  async count(filter: Pick<ListFilter, 'status'> = {}): Promise<number> {
+    return this.countNow(filter);
+  }
+
+  async insert(record: CertificateRecord): Promise<boolean> {
+    return this.insertNow(record);
+  }
+
+  async markRevoked(serial: string, at: Date, reason: NonNullable<CertificateRecord['revocationReason']>): Promise<boolean> {
+    return this.markRevokedNow(serial, at, reason);
+  }
+
+  async revokedUnexpired(now: Date): Promise<CrlEntry[]> {
+    return this.revokedUnexpiredNow(now);
+  }
+
+  async nextCrlNumber(): Promise<bigint> {
+    return this.nextCrlNumberNow();
+  }
+
+  async setCrlNumber(value: bigint): Promise<void> {
+    if (value > this.crlNumberNow()) this.statement(`INSERT OR REPLACE INTO meta (key, value) VALUES ('crl_number', ?)`).run(value.toString());
+  }
+
+  /** The CRL number last taken (0 for none): a migration carries it over. */
+  crlNumberNow(): bigint {
+    const current = this.statement(`SELECT value FROM meta WHERE key = 'crl_number'`).get() as { value: string } | undefined;
+    return BigInt(current?.value ?? '0');
+  }
+
+  /** false when the serial is taken (the transaction goes on). */
+  insertNow(record: CertificateRecord): boolean {
     try {
       this
         .statement(
@@ -165,26 +204,26 @@ export class Inventory {
              @not_before, @not_after, @issued_at, @status, @revoked_at, @revocation_reason, @pem)`,
         )
         .run(toRow(record));
+      return true;
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new SerialTakenError(record.serial);
-      }
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
       throw error;
     }
   }
 
-  find(serial: string): CertificateRecord | undefined {
+  /** Synchronous: the plugin's identity check looks a serial up on every request. */
+  findNow(serial: string): CertificateRecord | undefined {
     const row = this.statement('SELECT * FROM certificates WHERE serial = ?').get(serial) as Row | undefined;
     return row && fromRow(row);
   }
 
   /** A user's certificates, newest expiry first. */
-  byUser(user: string): CertificateRecord[] {
+  byUserNow(user: string): CertificateRecord[] {
     const rows = this.statement(`SELECT * FROM certificates WHERE user = ? AND profile = 'client' ORDER BY not_after DESC`).all(user) as Row[];
     return rows.map(fromRow);
   }
 
-  list(filter: { profile?: CertificateRecord['profile']; status?: CertificateRecord['status'] } = {}): CertificateRecord[] {
+  listNow(filter: ListFilter = {}): CertificateRecord[] {
     const rows = this
       .statement(
         `SELECT * FROM certificates
@@ -195,13 +234,13 @@ export class Inventory {
     return rows.map(fromRow);
   }
 
-  count(filter: { status?: CertificateRecord['status'] } = {}): number {
+  countNow(filter: Pick<ListFilter, 'status'> = {}): number {
     const row = this.statement('SELECT COUNT(*) AS n FROM certificates WHERE (@status IS NULL OR status = @status)').get({ status: filter.status ?? null });
     return (row as { n: number }).n;
   }
 
   /** Marks a certificate revoked; false when it already was. */
-  markRevoked(serial: string, at: Date, reason: NonNullable<CertificateRecord['revocationReason']>): boolean {
+  markRevokedNow(serial: string, at: Date, reason: NonNullable<CertificateRecord['revocationReason']>): boolean {
     const result = this
       .statement(
         `UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?
@@ -212,7 +251,7 @@ export class Inventory {
   }
 
   /** Revoked certificates not yet expired: what a CRL must list. */
-  revokedUnexpired(now: Date): Array<{ serial: string; revokedAt: Date; reason: NonNullable<CertificateRecord['revocationReason']> }> {
+  revokedUnexpiredNow(now: Date): CrlEntry[] {
     const rows = this
       .statement(
         `SELECT serial, revoked_at, revocation_reason FROM certificates
@@ -227,52 +266,9 @@ export class Inventory {
   }
 
   /** Takes the next CRL number (monotonic, never reused). Call inside a transaction. */
-  nextCrlNumber(): bigint {
-    const current = this.statement(`SELECT value FROM meta WHERE key = 'crl_number'`).get() as { value: string } | undefined;
-    const next = BigInt(current?.value ?? '0') + 1n;
+  nextCrlNumberNow(): bigint {
+    const next = this.crlNumberNow() + 1n;
     this.statement(`INSERT OR REPLACE INTO meta (key, value) VALUES ('crl_number', ?)`).run(next.toString());
     return next;
   }
-}
-
-function toRow(record: CertificateRecord): Row {
-  return {
-    serial: record.serial,
-    profile: record.profile,
-    subject: record.subject,
-    user: record.user,
-    groups_json: JSON.stringify(record.groups),
-    hosts_json: JSON.stringify(record.hosts),
-    key_type: record.keyType,
-    origin: record.origin,
-    destination: record.destination,
-    not_before: record.notBefore.getTime(),
-    not_after: record.notAfter.getTime(),
-    issued_at: record.issuedAt.getTime(),
-    status: record.status,
-    revoked_at: record.revokedAt?.getTime() ?? null,
-    revocation_reason: record.revocationReason,
-    pem: record.certificatePem,
-  };
-}
-
-function fromRow(row: Row): CertificateRecord {
-  return {
-    serial: row.serial,
-    profile: row.profile,
-    subject: row.subject,
-    user: row.user,
-    groups: JSON.parse(row.groups_json) as string[],
-    hosts: JSON.parse(row.hosts_json) as string[],
-    keyType: row.key_type,
-    origin: row.origin,
-    destination: row.destination,
-    notBefore: new Date(row.not_before),
-    notAfter: new Date(row.not_after),
-    issuedAt: new Date(row.issued_at),
-    status: row.status,
-    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
-    revocationReason: row.revocation_reason,
-    certificatePem: row.pem,
-  };
 }
