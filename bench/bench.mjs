@@ -303,13 +303,13 @@ if (overhead.skipped) {
   verdict('`docker create` + `docker rm` with ÷ without the plugin', overhead.ratios.createRemove, 1.1);
 }
 
-// 7c. The gateway ------------------------------------------------------------------------------------
-log('\n7c. The gateway in front of dockerd');
+// 7d. The gateway ------------------------------------------------------------------------------------
+log('\n7d. The gateway in front of dockerd');
 gatewaySection();
 
 function gatewaySection() {
   const gateway = JSON.parse(sh(`${node} ${join(root, 'bench/gateway-overhead.mjs')} ${quick ? '5 1 100' : '40 3 500'}`));
-  const title = '7c. The gateway in front of dockerd (the docker CLI as a TLS user; one dockerd with the plugin, through the gateway or directly, side by side)';
+  const title = '7d. The gateway in front of dockerd (the docker CLI as a TLS user; one dockerd with the plugin, through the gateway or directly, side by side)';
   if (gateway.skipped) {
     sections.push(`### ${title}\n\nSkipped: ${gateway.skipped}.`);
     return;

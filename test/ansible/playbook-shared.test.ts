@@ -57,6 +57,8 @@ describeShared('the Ansible playbook, shared inventory on PostgreSQL', () => {
   const play = (): { status: number; changed: number; failed: number; output: string } => {
     const varsFile = join(temp.dir, 'vars.json');
     writeFileSync(varsFile, JSON.stringify({
+      // The checkout's dockauth, not the package (the single-site playbook test installs that).
+      dockauth_install: false,
       dockauth_bin: `${process.execPath} ${DOCKAUTH_BIN}`,
       dockauth_fetch_dir: join(temp.dir, 'fetched'),
       dockauth_restart_docker: false,
