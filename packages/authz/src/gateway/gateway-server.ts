@@ -139,7 +139,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const message = `the request body is over what dockauth judges (${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB): send a smaller body (a long environment belongs in a file in your home, mounted)`;
       const peer = peerOf(request.socket as TLSSocket);
       await audited({ id: randomUUID(), allow: false, message, user: peer.commonName ?? '', serial: null, method: request.method ?? '', endpoint: request.url ?? '', action: 'unknown', rule: 'request size', policySha256: watcher.get()?.sha256 ?? null, decidedBy: 'gateway' });
-      request.destroy();
+      // The answer goes out first; the rest of the body is read and dropped for a few seconds (closing
+      // on unread bytes would reset the connection, and the client could lose the answer), then it closes.
+      response.setHeader('connection', 'close');
+      response.once('finish', () => {
+        request.resume();
+        setTimeout(() => request.destroy(), 5000).unref();
+      });
       return answer(response, 413, `authorization denied by dockauth: ${message}`);
     }
     // As in the plugin: one user's large requests are judged one at a time, never in front of everyone else's.
