@@ -139,12 +139,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const message = `the request body is over what dockauth judges (${MAX_AUTHZ_REQUEST_BYTES / 1024} KiB): send a smaller body (a long environment belongs in a file in your home, mounted)`;
       const peer = peerOf(request.socket as TLSSocket);
       await audited({ id: randomUUID(), allow: false, message, user: peer.commonName ?? '', serial: null, method: request.method ?? '', endpoint: request.url ?? '', action: 'unknown', rule: 'request size', policySha256: watcher.get()?.sha256 ?? null, decidedBy: 'gateway' });
-      // The answer goes out first; the rest of the body is read and dropped for a few seconds (closing
-      // on unread bytes would reset the connection, and the client could lose the answer), then it closes.
-      response.setHeader('connection', 'close');
+      // The answer goes out first, and the rest of the body is read and dropped: closing on unread
+      // bytes would reset the connection, and the client could lose the answer. A body that has not
+      // ended 10 s later is cut off.
       response.once('finish', () => {
         request.resume();
-        setTimeout(() => request.destroy(), 5000).unref();
+        setTimeout(() => {
+          if (!request.complete) request.destroy();
+        }, 10_000).unref();
       });
       return answer(response, 413, `authorization denied by dockauth: ${message}`);
     }
