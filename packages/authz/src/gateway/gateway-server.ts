@@ -22,7 +22,7 @@ import { LoadArchiveCheck } from './load-archive.js';
 import { forwardedHeaders, type Forwarded } from './forwarding.js';
 import { relayKey, signRelay } from '../engine/relayed-identity.js';
 import { hijack, peerOf, readBody, refuseUpgrade } from './hijack.js';
-import { answer, relayResponse } from './responses.js';
+import { answer, LISTINGS, relayResponse } from './responses.js';
 
 export interface TlsFiles {
   ca: string;
@@ -101,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }, options.log);
 
   const queue = new PerKeyQueue();
+  const listings = new PerKeyQueue();
   const audited = async (decision: Decision): Promise<boolean> => {
     try {
       await audit.append(auditRecord(decision, new Date()));
@@ -167,32 +168,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       delete headers['content-length'];
       headers['transfer-encoding'] = 'chunked';
     }
-    const upstream = httpsRequest({ host: options.upstream.host, port: options.upstream.port, method: request.method, path: forward.uri, headers, agent });
-    upstream.on('error', (error) => answer(response, 502, `dockauth gateway: dockerd did not answer (${error.message})`));
-    response.on('close', () => {
-      if (!response.writableFinished) upstream.destroy();
-    });
-    upstream.on('response', (answerStream) => {
-      const user = forward.user;
-      relayResponse(answerStream, response, {
-        action: judged.decision.action, method: request.method ?? '', uri: forward.uri, user, records, docker,
-        viewer: async () => {
-          const account = await accounts.lookup(user);
-          const policy = watcher.get();
-          return account && policy ? { account, rules: effectiveRules(policy, user, account.groups), records, docker } : undefined;
-        },
-      }).catch((error: Error) => answer(response, 500, `dockauth gateway: ${error.message}`));
-    });
-    if (load) {
-      const check = new LoadArchiveCheck(forward.user, docker);
-      check.on('error', (error) => {
-        upstream.destroy();
-        const refused = { ...judged.decision, allow: false, message: `${error.message} [dockauth ${judged.decision.id.slice(0, 8)}]`, rule: 'image.load archive' };
-        void audited(refused).finally(() => answer(response, 403, `authorization denied by dockauth: ${refused.message}`));
+    const forwardNow = (): void => {
+      const upstream = httpsRequest({ host: options.upstream.host, port: options.upstream.port, method: request.method, path: forward.uri, headers, agent });
+      upstream.on('error', (error) => answer(response, 502, `dockauth gateway: dockerd did not answer (${error.message})`));
+      response.on('close', () => {
+        if (!response.writableFinished) upstream.destroy();
       });
-      request.pipe(check).pipe(upstream);
-    } else if (judged.route?.body === 'stream') request.pipe(upstream);
-    else upstream.end(forward.body);
+      upstream.on('response', (answerStream) => {
+        const user = forward.user;
+        relayResponse(answerStream, response, {
+          action: judged.decision.action, method: request.method ?? '', uri: forward.uri, user, records, docker,
+          viewer: async () => {
+            const account = await accounts.lookup(user);
+            const policy = watcher.get();
+            return account && policy ? { account, rules: effectiveRules(policy, user, account.groups), records, docker } : undefined;
+          },
+        }).catch((error: Error) => answer(response, 500, `dockauth gateway: ${error.message}`));
+      });
+      if (load) {
+        const check = new LoadArchiveCheck(forward.user, docker);
+        check.on('error', (error) => {
+          upstream.destroy();
+          const refused = { ...judged.decision, allow: false, message: `${error.message} [dockauth ${judged.decision.id.slice(0, 8)}]`, rule: 'image.load archive' };
+          void audited(refused).finally(() => answer(response, 403, `authorization denied by dockauth: ${refused.message}`));
+        });
+        request.pipe(check).pipe(upstream);
+      } else if (judged.route?.body === 'stream') request.pipe(upstream);
+      else upstream.end(forward.body);
+    };
+    // A listing is held whole to be cut down: one user's are answered one at a time, so one user's
+    // burst of them cannot fill the gateway's memory.
+    if (LISTINGS.has(judged.decision.action)) await listings.run(forward.user, () => new Promise<void>((done) => {
+      response.once('close', () => done());
+      forwardNow();
+    }));
+    else forwardNow();
   };
 
   const server = createServer({ ca: options.serverTls.ca, cert: options.serverTls.cert, key: options.serverTls.key, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, (request, response) => {

@@ -52,7 +52,8 @@ export interface ResponseContext {
   docker: DockerLookup;
 }
 
-const LISTINGS = new Set(['container.list', 'volume.list', 'network.list', 'image.list', 'system.df', 'network.inspect']);
+/** Answers held whole to be cut down to what the viewer may see. */
+export const LISTINGS = new Set(['container.list', 'volume.list', 'network.list', 'image.list', 'system.df', 'network.inspect']);
 /** A line of `docker events` longer than this is no event dockerd writes: dropped. */
 const MAX_EVENT_LINE = 1024 * 1024;
 /** Events waiting for their owner to be looked up: beyond this, dockerd's stream is paused. */
