@@ -1,4 +1,5 @@
 import type { Account, ContainerInfo, DockerLookup, HostPaths, ImageInfo, NetworkInfo, PathEntry, VolumeInfo } from '../src/engine/lookups.js';
+import { CaStore, SqliteInventory } from '@dockauth/ca';
 import { parsePolicy } from '../src/engine/policy.js';
 
 // Stand-ins for the host and dockerd, shared by the engine's tests.
@@ -94,3 +95,11 @@ users:
 `,
   'test-policy.yaml',
 );
+
+/** The identity check reads synchronously: a store's inventory file, read as the plugin and the gateway read it (one reader per store). */
+const readers = new Map<string, SqliteInventory>();
+export const statusOf = (store: Pick<CaStore, 'dir'>) => {
+  let inventory = readers.get(store.dir);
+  if (!inventory) readers.set(store.dir, (inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true })));
+  return { find: (serial: string) => inventory.findNow(serial), records: () => inventory.listNow() };
+};

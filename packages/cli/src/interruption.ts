@@ -56,7 +56,7 @@ export function crashPoint(name: string): void {
   if (process.env.DOCKAUTH_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
 
-/** Resolves at the first SIGTERM or SIGINT: how the long-running services (plugin, gateway) are stopped. */
+/** Resolves at the first SIGTERM or SIGINT: how the long-running services (plugin, gateway, ca serve) are stopped. */
 export function untilStopped(): Promise<void> {
   return new Promise<void>((done) => {
     const stop = (): void => {

@@ -69,11 +69,17 @@ export function renderDaemonConfig(config: Record<string, unknown>): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** Problems with a host URL that dockerd would accept but mean something else. */
-export function checkListenUrl(url: string): string | undefined {
+/** tcp://ADDRESS:PORT as host (brackets off an IPv6 address) and port, or what is wrong with it. */
+export function parseListenUrl(url: string): { host: string; port: number } | string {
   const match = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):(\d{1,5})$/.exec(url);
   if (!match) return 'expected tcp://ADDRESS:PORT with the port written out (a tcp host without one silently means 2375)';
   const port = Number(match[2]);
   if (port < 1 || port > 65535) return `port ${port} is out of range`;
-  return undefined;
+  return { host: (match[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Problems with a host URL that dockerd would accept but mean something else. */
+export function checkListenUrl(url: string): string | undefined {
+  const parsed = parseListenUrl(url);
+  return typeof parsed === 'string' ? parsed : undefined;
 }

@@ -1,17 +1,9 @@
 import { join } from 'node:path';
-import { CaStore, createCa, SqliteInventory } from '@dockauth/ca';
+import { CaStore, createCa } from '@dockauth/ca';
 import { decide, type DecisionInputs } from './decide.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
-import { ALICE, BOB, POLICY, container, fakeDocker, fakePaths } from '../../test/fixtures.js';
+import { ALICE, BOB, POLICY, container, fakeDocker, fakePaths, statusOf } from '../../test/fixtures.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
-
-/** The identity check reads synchronously: the store's inventory file, as the plugin reads it. */
-const readers = new Map<string, SqliteInventory>();
-const statusOf = (store: CaStore) => {
-  let inventory = readers.get(store.dir);
-  if (!inventory) readers.set(store.dir, (inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true })));
-  return { find: (serial: string) => inventory.findNow(serial), records: () => inventory.listNow() };
-};
 
 let temp: ReturnType<typeof makeTempDir>;
 let store: CaStore;

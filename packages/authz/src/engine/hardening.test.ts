@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { CaStore, createCa, SqliteInventory } from '@dockauth/ca';
+import { CaStore, createCa } from '@dockauth/ca';
 import { decide, type DecisionInputs } from './decide.js';
 import { OwnerRecords } from './owner-records.js';
 import { parsePolicy } from './policy.js';
 import type { AuthzRequest } from '../protocol/authz-request.js';
-import { ALICE, BOB, container, fakeDocker, fakeFileSystem } from '../../test/fixtures.js';
+import { ALICE, BOB, container, fakeDocker, fakeFileSystem, statusOf } from '../../test/fixtures.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
-
-/** The identity check reads synchronously: the store's inventory file, as the plugin reads it. */
-const readers = new Map<string, SqliteInventory>();
-const statusOf = (store: CaStore) => {
-  let inventory = readers.get(store.dir);
-  if (!inventory) readers.set(store.dir, (inventory = SqliteInventory.open(CaStore.paths(store.dir).inventory, { readonly: true })));
-  return { find: (serial: string) => inventory.findNow(serial), records: () => inventory.listNow() };
-};
 
 // Each class of escape found on a real dockerd, from its mechanism, table-driven.
 

@@ -17,7 +17,8 @@ export interface Inventory {
 /** Parsed peer certificates by PEM: the same user presents the same one on every request. */
 const leaves = new Map<string, { serial: string; der: Buffer } | null>();
 
-function parseLeaf(pem: string): { serial: string; der: Buffer } | null {
+/** A peer certificate's serial and DER, parsed once per PEM (null when it cannot be read). */
+export function parseLeaf(pem: string): { serial: string; der: Buffer } | null {
   const cached = leaves.get(pem);
   if (cached !== undefined) return cached;
   let parsed: { serial: string; der: Buffer } | null;

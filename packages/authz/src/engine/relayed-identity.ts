@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { header } from '../decode/request-inputs.js';
-import { checkIdentity, type IdentityResult, type Inventory } from './identity.js';
+import { checkIdentity, parseLeaf, type IdentityResult, type Inventory } from './identity.js';
 
 /** The headers in which the gateway names the user it forwards for, and that user's certificate. */
 export const USER_HEADER = 'X-Dockauth-User';
@@ -32,23 +32,6 @@ function signatureValid(key: Buffer, signature: string, method: string, uri: str
   return timingSafeEqual(expected, Buffer.from(match[2] as string, 'hex'));
 }
 
-/** DER of each peer certificate PEM seen: the gateway presents the same one on every request. */
-const ders = new Map<string, Buffer | null>();
-
-function derOf(pem: string): Buffer | null {
-  let der = ders.get(pem);
-  if (der === undefined) {
-    try {
-      der = new X509Certificate(pem).raw;
-    } catch {
-      der = null;
-    }
-    if (ders.size >= 4096) ders.clear();
-    ders.set(pem, der);
-  }
-  return der;
-}
-
 /**
  * Whether the request came from the gateway: its peer certificate is, byte for byte, the
  * one the administrator named (`authz serve --gateway-certificate`). Any other certificate,
@@ -57,8 +40,7 @@ function derOf(pem: string): Buffer | null {
 export function fromGateway(peerCertificates: readonly string[], gatewayCertificate: Buffer | undefined): boolean {
   const leaf = peerCertificates[0];
   if (gatewayCertificate === undefined || leaf === undefined) return false;
-  const der = derOf(leaf);
-  return der !== null && der.equals(gatewayCertificate);
+  return parseLeaf(leaf)?.der.equals(gatewayCertificate) ?? false;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { CaStore, createCa, SqliteInventory } from '@dockauth/ca';
-import { ALICE, BOB, POLICY, container, fakeDocker, fakePaths } from '../../test/fixtures.js';
+import { CaStore, createCa } from '@dockauth/ca';
+import { ALICE, BOB, POLICY, container, fakeDocker, fakePaths, statusOf } from '../../test/fixtures.js';
 import { makeTempDir } from '../../../../test/support/temp.js';
 import { parseGoJson } from '../decode/go-json.js';
 import { decide, type DecisionInputs } from '../engine/decide.js';
@@ -14,14 +14,6 @@ import { fillIn } from './fill-in.js';
 import { forwardedHeaders, forwardedUri } from './forwarding.js';
 import { judge } from './gateway-decision.js';
 import { CONTAINER_CREATE_BODY } from '../decode/api-fields.js';
-
-/** The identity check reads synchronously: the store's inventory file, as the plugin and the gateway read it. */
-let reader: SqliteInventory | undefined;
-const statusOf = (dir: string) => {
-  reader ??= SqliteInventory.open(CaStore.paths(dir).inventory, { readonly: true });
-  const inventory = reader;
-  return { find: (serial: string) => inventory.findNow(serial), records: () => inventory.listNow() };
-};
 
 let temp: ReturnType<typeof makeTempDir>;
 let store: CaStore;
@@ -48,7 +40,7 @@ afterAll(() => {
 const docker = fakeDocker({ containers: [container('aaaa1111', 'alice-web', '1001:1001'), container('bbbb2222', 'bob-db', '1002:1002')] });
 const inputs = (extra: Partial<DecisionInputs> = {}): DecisionInputs => ({
   policy: POLICY,
-  inventory: statusOf(store.dir),
+  inventory: statusOf(store),
   accounts: { lookup: (user) => ({ alice: ALICE, bob: BOB })[user as 'alice' | 'bob'] },
   docker,
   paths: fakePaths,

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
@@ -20,11 +21,8 @@ export function peerOf(socket: TLSSocket): Peer {
   if (!peer) {
     const certificate = socket.getPeerCertificate(false);
     const cn = certificate?.subject?.CN as string | string[] | undefined;
-    const base64 = certificate?.raw?.toString('base64') ?? '';
-    peer = {
-      commonName: Array.isArray(cn) ? cn[cn.length - 1] : cn,
-      pem: `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
-    };
+    // The server only completes handshakes with a certificate its CA signed: there is one.
+    peer = { commonName: Array.isArray(cn) ? cn[cn.length - 1] : cn, pem: certificate?.raw ? new X509Certificate(certificate.raw).toString() : '' };
     peers.set(socket, peer);
   }
   return peer;

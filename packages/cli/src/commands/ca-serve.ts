@@ -1,5 +1,6 @@
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { untilStopped } from '../interruption.js';
 import { openStore } from '../store-access.js';
 
 /** On the CA host of a shared inventory: signs login nodes' requests until SIGTERM or SIGINT. */
@@ -7,15 +8,7 @@ export async function caServeCommand(context: Context, options: GlobalOptions): 
   const store = await openStore(context, options);
   try {
     const service = await store.startSigningService((line) => process.stderr.write(`dockauth ca serve: ${line}\n`));
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        done();
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    await untilStopped();
     await service.close();
     return { changed: false, stopped: true, answered: service.answered };
   } finally {

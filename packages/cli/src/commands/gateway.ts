@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '@dockauth/ca';
+import { parseListenUrl } from '@dockauth/profile-d';
 import type { CommandResult } from '../cli.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { untilStopped } from '../interruption.js';
@@ -48,10 +49,9 @@ export interface GatewayServeOptions extends GlobalOptions {
 
 /** tcp://HOST:PORT as host and port; a clear error naming the option otherwise. */
 export function tcpAddress(value: string, option: string): { host: string; port: number } {
-  const match = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/]+):(\d{1,5})$/.exec(value);
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535) throw new InputError(`failed to read ${option} ${JSON.stringify(value)}: not tcp://HOST:PORT`, { hint: `e.g. ${option} tcp://127.0.0.1:2377` });
-  return { host: (match[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
+  const parsed = parseListenUrl(value);
+  if (typeof parsed === 'string') throw new InputError(`failed to read ${option} ${JSON.stringify(value)}: not tcp://HOST:PORT (${parsed})`, { hint: `e.g. ${option} tcp://127.0.0.1:2377` });
+  return parsed;
 }
 
 function readTls(dir: string, names: [string, string, string], option: string): { ca: string; cert: string; key: string } {
