@@ -78,6 +78,11 @@ export function parseListenUrl(url: string): { host: string; port: number } | st
   return { host: (match[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/** Whether a listener's host is this machine's loopback, which no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+}
+
 /** Problems with a host URL that dockerd would accept but mean something else. */
 export function checkListenUrl(url: string): string | undefined {
   const parsed = parseListenUrl(url);

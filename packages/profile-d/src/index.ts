@@ -3,7 +3,7 @@
  * the file system; the CLI's applier writes what these return.
  */
 export { GeneratorInputError } from './errors.js';
-export { mergeDaemonConfig, renderDaemonConfig, checkListenUrl, parseListenUrl, PLUGIN_NAME, type DaemonSettings, type MergedDaemonConfig } from './daemon-config.js';
+export { mergeDaemonConfig, renderDaemonConfig, checkListenUrl, parseListenUrl, isLoopbackHost, PLUGIN_NAME, type DaemonSettings, type MergedDaemonConfig } from './daemon-config.js';
 export { unmergeDaemonConfig, type UnmergedDaemonConfig } from './daemon-unconfig.js';
 export { effectiveExecStart, withoutHostFlags, hostFlags, splitCommandLine } from './systemd/exec-start.js';
 export { dockerServiceDropin, DEFAULT_LOCAL_SOCKET, type DockerDropin } from './systemd/docker-dropin.js';

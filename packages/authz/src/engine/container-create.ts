@@ -18,6 +18,11 @@ const NAMESPACES: Array<[string, string]> = [
 ];
 
 const NO_NEW_PRIVILEGES = new Set(['no-new-privileges', 'no-new-privileges=true', 'no-new-privileges:true']);
+
+/** Whether a --security-opt value turns no-new-privileges on, in any spelling dockerd accepts. */
+export function isNoNewPrivileges(option: string): boolean {
+  return NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''));
+}
 const SIMPLE_FORBIDDEN: Array<[string, string]> = [
   ['DeviceCgroupRules', '--device-cgroup-rule'],
   ['Sysctls', '--sysctl'],
@@ -64,7 +69,7 @@ export async function containerCreateProblems(body: GoValue, context: RuleContex
       }
     }
     for (const option of asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []) {
-      if (!NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''))) problems.push(`--security-opt ${option} is not allowed (only no-new-privileges)`);
+      if (!isNoNewPrivileges(option)) problems.push(`--security-opt ${option} is not allowed (only no-new-privileges)`);
     }
     for (const key of ['MaskedPaths', 'ReadonlyPaths']) {
       const value = field(hc, key);
@@ -154,7 +159,7 @@ async function identityProblems(body: GoValue, context: RuleContext): Promise<st
   if (rules.runAs === 'any') return [];
   if (rules.noNewPrivileges) {
     const hostConfigs = [field(body, 'HostConfig'), body];
-    const hasNnp = hostConfigs.some((hc) => (asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []).some((option) => NO_NEW_PRIVILEGES.has(option.replace(/\s/g, ''))));
+    const hasNnp = hostConfigs.some((hc) => (asStringArray(field(hc, 'SecurityOpt'), 'SecurityOpt') ?? []).some(isNoNewPrivileges));
     if (!hasNnp) return ['add --security-opt no-new-privileges (so nothing in the image can become root)'];
   }
   return [];

@@ -1,4 +1,5 @@
 import { asArray, asString, asStringArray, field, stringMap, type GoObject, type GoValue } from '../decode/go-json.js';
+import { isNoNewPrivileges } from '../engine/container-create.js';
 import { OWNER_LABEL, type Account } from '../engine/lookups.js';
 import type { EffectiveRules } from '../engine/policy.js';
 import { goNumber, goString, goStrings, objectField, setField, setMapEntry } from './go-value-edit.js';
@@ -10,7 +11,6 @@ export interface FilledRequest {
   filled: string[];
 }
 
-const NO_NEW_PRIVILEGES = /^no-new-privileges([:=]true)?$/;
 const LOGGING_DRIVERS_WITH_FILES = new Set(['json-file', 'local']);
 
 /**
@@ -50,7 +50,7 @@ function fillContainer(body: GoObject, account: Account, rules: EffectiveRules, 
   }
   if (rules.noNewPrivileges && rules.runAs === 'self') {
     const options = [...(asStringArray(field(hostConfig, 'SecurityOpt'), 'SecurityOpt') ?? []), ...(asStringArray(field(body, 'SecurityOpt'), 'SecurityOpt') ?? [])];
-    if (!options.some((option) => NO_NEW_PRIVILEGES.test(option.replace(/\s/g, '')))) {
+    if (!options.some(isNoNewPrivileges)) {
       setField(hostConfig, 'SecurityOpt', goStrings([...(asStringArray(field(hostConfig, 'SecurityOpt'), 'SecurityOpt') ?? []), 'no-new-privileges']));
       filled.push('HostConfig.SecurityOpt');
     }

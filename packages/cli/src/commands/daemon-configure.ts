@@ -5,6 +5,7 @@ import {
   checkListenUrl,
   dockerServiceDropin,
   effectiveExecStart,
+  isLoopbackHost,
   mergeDaemonConfig,
   renderDaemonConfig,
 } from '@dockauth/profile-d';
@@ -64,7 +65,7 @@ function dockerServiceTexts(unitPath: string | undefined, ourDropin: string): { 
 /** dockerd's own listener in the gateway layout: TCP on loopback, never where users could reach it from elsewhere. */
 function gatewayUpstream(value: string): string {
   const { host } = tcpAddress(value, '--upstream');
-  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+  if (!isLoopbackHost(host)) {
     throw new InputError(`failed to accept --upstream ${JSON.stringify(value)}: in the gateway layout dockerd listens on loopback only`, { hint: `e.g. --upstream ${GATEWAY_UPSTREAM}` });
   }
   return value;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { certificateState, pemToDer, type CaStore } from '@dockauth/ca';
-import { GATEWAY_SERVICE } from '@dockauth/profile-d';
+import { GATEWAY_SERVICE, isLoopbackHost, parseListenUrl } from '@dockauth/profile-d';
 import { daysUntil, type Finding } from './finding.js';
 
 const GATEWAY_DIR = 'dockauth-gateway';
@@ -42,7 +42,11 @@ export async function checkGateway(dir: string, store: CaStore | undefined, daem
       ? { severity: 'warning', check: 'gateway certificate', message: `the gateway's certificate expires in ${days} days`, fix: 'dockauth gateway issue (the renewal timer runs it)' }
       : { severity: 'ok', check: 'gateway certificate', message: `valid for ${days} more days` });
   }
-  const exposed = (daemonHosts ?? []).filter((host) => host.startsWith('tcp://') && !/^tcp:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(host));
+  const exposed = (daemonHosts ?? []).filter((host) => {
+    if (!host.startsWith('tcp://')) return false;
+    const parsed = parseListenUrl(host);
+    return typeof parsed === 'string' || !isLoopbackHost(parsed.host);
+  });
   if (exposed.length > 0) {
     findings.push({ severity: 'error', check: 'gateway layout', message: `dockerd listens on ${exposed.join(', ')}: users can reach it around the gateway`, fix: 'dockauth daemon configure --gateway && systemctl restart docker' });
   }
